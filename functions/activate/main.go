@@ -1,0 +1,9 @@
+// Command activate serves POST /auth/activate: activate an account with the mailed token.
+package main
+
+import (
+	"github.com/kartamieszkanca/platform/shared/account"
+	"github.com/kartamieszkanca/platform/shared/entry"
+)
+
+func main() { entry.HTTP("activate", account.Activate) }

@@ -1,0 +1,9 @@
+// Command get-account serves GET /account: the caller's account.
+package main
+
+import (
+	"github.com/kartamieszkanca/platform/shared/account"
+	"github.com/kartamieszkanca/platform/shared/entry"
+)
+
+func main() { entry.HTTP("get-account", account.Get) }

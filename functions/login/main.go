@@ -1,0 +1,9 @@
+// Command login serves POST /auth/login: log in with e-mail and password.
+package main
+
+import (
+	"github.com/kartamieszkanca/platform/shared/account"
+	"github.com/kartamieszkanca/platform/shared/entry"
+)
+
+func main() { entry.HTTP("login", account.Login) }

@@ -1,0 +1,9 @@
+// Command logout serves POST /auth/logout: revoke the refresh token.
+package main
+
+import (
+	"github.com/kartamieszkanca/platform/shared/account"
+	"github.com/kartamieszkanca/platform/shared/entry"
+)
+
+func main() { entry.HTTP("logout", account.Logout) }

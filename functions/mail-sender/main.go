@@ -1,0 +1,9 @@
+// Command mail-sender consumes the table's stream.
+package main
+
+import (
+	"github.com/kartamieszkanca/platform/shared/entry"
+	"github.com/kartamieszkanca/platform/shared/mail"
+)
+
+func main() { entry.Stream(mail.StreamHandler) }

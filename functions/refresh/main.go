@@ -1,0 +1,9 @@
+// Command refresh serves POST /auth/refresh: new tokens for a refresh token.
+package main
+
+import (
+	"github.com/kartamieszkanca/platform/shared/account"
+	"github.com/kartamieszkanca/platform/shared/entry"
+)
+
+func main() { entry.HTTP("refresh", account.Refresh) }

@@ -1,0 +1,9 @@
+// Command resend-activation serves POST /auth/activation/resend: send the activation mail again.
+package main
+
+import (
+	"github.com/kartamieszkanca/platform/shared/account"
+	"github.com/kartamieszkanca/platform/shared/entry"
+)
+
+func main() { entry.HTTP("resend-activation", account.ResendActivation) }

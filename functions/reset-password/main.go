@@ -1,0 +1,9 @@
+// Command reset-password serves POST /auth/password/reset: set a new password with the mailed token.
+package main
+
+import (
+	"github.com/kartamieszkanca/platform/shared/account"
+	"github.com/kartamieszkanca/platform/shared/entry"
+)
+
+func main() { entry.HTTP("reset-password", account.ResetPassword) }

@@ -1,0 +1,39 @@
+// Package catalog maps every function name of the route table to its handler,
+// for the local gateway and the tests. Deployed functions do not import it: each
+// functions/<name>/main.go names its own handler, so it links only that code.
+package catalog
+
+import (
+	"github.com/kartamieszkanca/platform/shared/account"
+	"github.com/kartamieszkanca/platform/shared/dictionary"
+	"github.com/kartamieszkanca/platform/shared/entry"
+	"github.com/kartamieszkanca/platform/shared/health"
+	"github.com/kartamieszkanca/platform/shared/mail"
+	"github.com/kartamieszkanca/platform/shared/profile"
+)
+
+// HTTP holds the route handlers by function name.
+var HTTP = map[string]entry.HTTPFactory{
+	"health":               health.Get,
+	"list-consent-clauses": dictionary.GetClauses,
+	"get-dictionary":       dictionary.Get,
+	"register":             account.Register,
+	"activate":             account.Activate,
+	"resend-activation":    account.ResendActivation,
+	"login":                account.Login,
+	"refresh":              account.Refresh,
+	"logout":               account.Logout,
+	"forgot-password":      account.ForgotPassword,
+	"reset-password":       account.ResetPassword,
+	"get-account":          account.Get,
+	"put-account-phone":    account.PutPhone,
+	"delete-account-phone": account.DeletePhone,
+	"change-password":      account.ChangePassword,
+	"list-profiles":        profile.List,
+	"get-profile":          profile.Get,
+}
+
+// Streams holds the stream consumers by function name.
+var Streams = map[string]entry.StreamFactory{
+	"mail-sender": mail.StreamHandler,
+}

@@ -1,0 +1,107 @@
+package catalog
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/kartamieszkanca/platform/shared/routes"
+)
+
+var update = flag.Bool("update", false, "write functions/*/main.go from the catalog")
+
+// funcName is "github.com/…/shared/account.Register" → ("…/shared/account", "account.Register").
+func funcName(f any) (importPath, ref string) {
+	full := runtime.FuncForPC(reflect.ValueOf(f).Pointer()).Name()
+	dot := strings.LastIndex(full, ".")
+	importPath = full[:dot]
+	return importPath, importPath[strings.LastIndex(importPath, "/")+1:] + full[dot:]
+}
+
+// imports is the sorted import block gofmt keeps.
+func imports(handlerPkg string) string {
+	ps := []string{"github.com/kartamieszkanca/platform/shared/entry", handlerPkg}
+	sort.Strings(ps)
+	return fmt.Sprintf("\t%q\n\t%q\n", ps[0], ps[1])
+}
+
+func mainFor(name string) (string, error) {
+	if f, ok := HTTP[name]; ok {
+		r, _ := routes.ByFunction(name)
+		imp, ref := funcName(f)
+		return fmt.Sprintf(`// Command %s serves %s: %s.
+package main
+
+import (
+%s)
+
+func main() { entry.HTTP(%q, %s) }
+`, name, r.Key(), strings.ToLower(r.Summary[:1])+r.Summary[1:], imports(imp), name, ref), nil
+	}
+	if f, ok := Streams[name]; ok {
+		imp, ref := funcName(f)
+		return fmt.Sprintf(`// Command %s consumes the table's stream.
+package main
+
+import (
+%s)
+
+func main() { entry.Stream(%s) }
+`, name, imports(imp), ref), nil
+	}
+	return "", fmt.Errorf("function %q has no handler in the catalog", name)
+}
+
+// TestFunctionsWiring: every route and job has a handler and a functions/<name>/
+// main.go that is wiring only (exactly the generated one); no folder lacks a
+// route. `make functions` rewrites them.
+func TestFunctionsWiring(t *testing.T) {
+	root := filepath.Join("..", "..", "functions")
+	want := map[string]bool{}
+	for _, name := range routes.Functions() {
+		want[name] = true
+		src, err := mainFor(name)
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		path := filepath.Join(root, name, "main.go")
+		if *update {
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		got, err := os.ReadFile(path)
+		if err != nil {
+			t.Errorf("route function %s has no main.go: %v (run make functions)", name, err)
+			continue
+		}
+		if string(got) != src {
+			t.Errorf("%s is not the wiring the catalog gives (run make functions)", path)
+		}
+	}
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if !want[e.Name()] {
+			t.Errorf("functions/%s has no route or job in the route table", e.Name())
+		}
+	}
+	for name := range HTTP {
+		if _, ok := routes.ByFunction(name); !ok {
+			t.Errorf("catalog handler %s has no route", name)
+		}
+	}
+}

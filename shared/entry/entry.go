@@ -1,0 +1,60 @@
+// Package entry starts a function: it loads the configuration and the clients
+// once, outside the handler, and hands the handler to the Lambda runtime.
+// functions/*/main.go call it and do nothing else.
+package entry
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/kartamieszkanca/platform/shared/httpapi"
+	"github.com/kartamieszkanca/platform/shared/platform"
+	"github.com/kartamieszkanca/platform/shared/routes"
+)
+
+// HTTPFactory builds a route's handler from the function's dependencies.
+type HTTPFactory func(*platform.Deps) httpapi.Handler
+
+// StreamFactory builds a stream consumer's handler.
+type StreamFactory func(*platform.Deps) func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error)
+
+// Adapter wraps a route's handler for API Gateway events.
+func Adapter(d *platform.Deps, name string, f HTTPFactory) (*httpapi.Adapter, error) {
+	route, ok := routes.ByFunction(name)
+	if !ok {
+		return nil, fmt.Errorf("entry: no route for function %q", name)
+	}
+	return &httpapi.Adapter{Route: route, Handler: f(d), Table: d.Table(), Log: d.Log}, nil
+}
+
+// HTTP starts the function serving route name.
+func HTTP(name string, f HTTPFactory) {
+	d := load()
+	a, err := Adapter(d, name, f)
+	if err != nil {
+		fail(err)
+	}
+	lambda.StartWithOptions(a.Serve, lambda.WithEnableSIGTERM())
+}
+
+// Stream starts a stream consumer.
+func Stream(f StreamFactory) {
+	lambda.StartWithOptions(f(load()), lambda.WithEnableSIGTERM())
+}
+
+func load() *platform.Deps {
+	d, err := platform.Load(context.Background(), os.Getenv)
+	if err != nil {
+		fail(err)
+	}
+	return d
+}
+
+func fail(err error) {
+	fmt.Fprintf(os.Stderr, "{\"level\":\"ERROR\",\"msg\":\"init failed\",\"error\":%q}\n", err.Error())
+	os.Exit(1)
+}

@@ -1,0 +1,257 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/kartamieszkanca/platform/shared/apierr"
+	"github.com/kartamieszkanca/platform/shared/routes"
+	"github.com/kartamieszkanca/platform/shared/store"
+)
+
+// Adapter turns a Handler into a Lambda handler for API Gateway HTTP API events.
+type Adapter struct {
+	Route   routes.Route
+	Handler Handler
+	Table   *store.Table
+	Log     *slog.Logger
+}
+
+// idempotencyTTL is how long a first answer is kept for retries.
+const idempotencyTTL = 24 * time.Hour
+
+// Serve answers one event. It never returns an error: every failure is an
+// HTTP answer, so API Gateway never turns one into an opaque 500.
+func (a *Adapter) Serve(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+	start := time.Now()
+	r := &Request{Route: a.Route, Event: &ev, Params: ev.PathParameters, Query: ev.QueryStringParameters,
+		RequestID: ev.RequestContext.RequestID}
+	if r.Params == nil {
+		r.Params = map[string]string{}
+	}
+	if r.Query == nil {
+		r.Query = map[string]string{}
+	}
+	resp, err := a.serve(ctx, r, ev)
+	out := a.encode(r, resp, err)
+	a.log(ctx, r, out.StatusCode, err, time.Since(start))
+	return out, nil
+}
+
+func (a *Adapter) serve(ctx context.Context, r *Request, ev events.APIGatewayV2HTTPRequest) (*Response, error) {
+	body := []byte(ev.Body)
+	if ev.IsBase64Encoded {
+		b, err := base64.StdEncoding.DecodeString(ev.Body)
+		if err != nil {
+			return nil, apierr.New(apierr.MalformedJSON, "The body is not valid base64.")
+		}
+		body = b
+	}
+	if len(body) > MaxBody {
+		return nil, apierr.New(apierr.PayloadTooLarge, "The body is larger than %d bytes.", MaxBody)
+	}
+	r.Body = body
+	if err := a.authorize(ctx, r); err != nil {
+		return nil, err
+	}
+	key := r.Header("idempotency-key")
+	if !a.Route.Idempotent || key == "" {
+		return a.run(ctx, r, nil)
+	}
+	if len(key) > 128 || strings.TrimSpace(key) != key {
+		return nil, &apierr.Error{Code: apierr.Validation, Message: "The Idempotency-Key header is invalid.",
+			Fields: []apierr.FieldError{{Field: "Idempotency-Key", Code: "invalid"}}}
+	}
+	caller := "public"
+	if r.Caller != nil {
+		caller = r.Caller.Sub
+	}
+	sum := sha256.Sum256(body)
+	rec := &store.Idempotency{Key: store.IdempotencyKey(caller, a.Route.Key(), key), BodyHash: hex.EncodeToString(sum[:])}
+	if resp, err := a.replay(ctx, rec); resp != nil || err != nil {
+		return resp, err
+	}
+	return a.run(ctx, r, rec)
+}
+
+// run calls the handler and commits its writes; with an idempotency record the
+// record is written in the same transaction, so of two racing retries one
+// commits and the other replays its answer.
+func (a *Adapter) run(ctx context.Context, r *Request, rec *store.Idempotency) (*Response, error) {
+	resp, err := a.Handler(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	if rec != nil && resp.Status < 300 {
+		body, err := json.Marshal(resp.Body)
+		if err != nil {
+			return nil, err
+		}
+		rec.Status, rec.Response = resp.Status, body
+		rec.TTL = a.Table.Now().Add(idempotencyTTL).Unix()
+		if resp.Tx == nil {
+			resp.Tx = &store.Tx{}
+		}
+		resp.Tx.Create(rec, errReplay)
+	}
+	if err := a.Table.Commit(ctx, resp.Tx); err != nil {
+		if errors.Is(err, errReplay) {
+			return a.replay(ctx, rec)
+		}
+		return nil, err
+	}
+	if resp.After != nil {
+		if err := resp.After(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return resp, nil
+}
+
+var errReplay = errors.New("idempotency record exists")
+
+// replay answers the stored first answer, or nil when there is none.
+func (a *Adapter) replay(ctx context.Context, rec *store.Idempotency) (*Response, error) {
+	var old store.Idempotency
+	err := a.Table.Get(ctx, rec.Key, &old)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if old.BodyHash != rec.BodyHash {
+		return nil, apierr.New(apierr.IdempotencyKeyReused, "This Idempotency-Key was used with another body.")
+	}
+	return &Response{Status: old.Status, Body: json.RawMessage(old.Response),
+		Headers: map[string]string{"Idempotent-Replayed": "true"}}, nil
+}
+
+// authorize checks the token's presence and role (the JWT itself is verified by
+// API Gateway), then the account's state in the table.
+func (a *Adapter) authorize(ctx context.Context, r *Request) error {
+	r.Caller = callerFrom(r.Event)
+	if h := r.Header("authorization"); strings.HasPrefix(h, "Bearer ") {
+		r.Token = strings.TrimPrefix(h, "Bearer ")
+	}
+	if a.Route.Access == routes.Public {
+		return nil
+	}
+	if r.Caller == nil {
+		return apierr.New(apierr.Unauthorized, "Log in to use this endpoint.")
+	}
+	if !a.Route.Access.Admits(r.Caller.Groups) {
+		return apierr.New(apierr.Forbidden, "Your role may not use this endpoint.")
+	}
+	var acc store.Account
+	err := a.Table.Get(ctx, store.AccountKey(r.Caller.Sub), &acc)
+	if errors.Is(err, store.ErrNotFound) {
+		return apierr.New(apierr.Unauthorized, "The account does not exist.")
+	}
+	if err != nil {
+		return err
+	}
+	if err := CheckAccount(&acc, r.Caller.AuthTime); err != nil {
+		return err
+	}
+	r.Account = &acc
+	return nil
+}
+
+// CheckAccount is the account-state gate, shared with login and refresh.
+func CheckAccount(acc *store.Account, authTime int64) error {
+	switch acc.Status {
+	case store.AccountActive:
+	case store.AccountPending:
+		return apierr.New(apierr.AccountNotActivated, "The account is not activated yet; follow the link in the activation mail.")
+	case store.AccountBlocked:
+		return apierr.New(apierr.AccountBlocked, "The account is blocked.")
+	default:
+		return apierr.New(apierr.Unauthorized, "The account does not exist.")
+	}
+	if authTime != 0 && authTime < acc.SessionsValidAfter {
+		return apierr.New(apierr.Unauthorized, "This session has ended; log in again.")
+	}
+	return nil
+}
+
+// Problem is the RFC 9457 body of every error answer.
+type Problem struct {
+	Type      string              `json:"type"`
+	Title     string              `json:"title"`
+	Status    int                 `json:"status"`
+	Code      apierr.Code         `json:"code"`
+	Detail    string              `json:"detail,omitempty"`
+	Errors    []apierr.FieldError `json:"errors,omitempty"`
+	RequestID string              `json:"requestId,omitempty"`
+}
+
+func (a *Adapter) encode(r *Request, resp *Response, err error) events.APIGatewayV2HTTPResponse {
+	headers := map[string]string{"Cache-Control": "no-store"}
+	if err != nil {
+		e := apierr.From(err)
+		if e == nil {
+			e = apierr.New(apierr.Internal, "Something went wrong on our side.")
+		}
+		p := Problem{Type: "/problems/" + string(e.Code), Title: http.StatusText(e.Status()), Status: e.Status(),
+			Code: e.Code, Detail: e.Message, Errors: e.Fields, RequestID: r.RequestID}
+		headers["Content-Type"] = "application/problem+json"
+		if e.RetryAfter > 0 {
+			headers["Retry-After"] = itoa(e.RetryAfter)
+		}
+		b, _ := json.Marshal(p)
+		return events.APIGatewayV2HTTPResponse{StatusCode: p.Status, Headers: headers, Body: string(b)}
+	}
+	for k, v := range resp.Headers {
+		headers[k] = v
+	}
+	out := events.APIGatewayV2HTTPResponse{StatusCode: resp.Status, Headers: headers}
+	if resp.Body != nil && resp.Status != http.StatusNoContent {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(resp.Body); err != nil {
+			return a.encode(r, nil, err)
+		}
+		headers["Content-Type"] = "application/json"
+		out.Body = strings.TrimSuffix(buf.String(), "\n")
+	}
+	return out
+}
+
+func (a *Adapter) log(ctx context.Context, r *Request, status int, err error, d time.Duration) {
+	attrs := []slog.Attr{
+		slog.String("requestId", r.RequestID),
+		slog.String("route", a.Route.Key()),
+		slog.Int("status", status),
+		slog.Int64("durationMs", d.Milliseconds()),
+	}
+	level := slog.LevelInfo
+	if err != nil {
+		if e := apierr.From(err); e != nil {
+			attrs = append(attrs, slog.String("code", string(e.Code)))
+		} else {
+			// Internal errors are logged in full (they carry no request data) and
+			// never answered.
+			level = slog.LevelError
+			attrs = append(attrs, slog.String("error", err.Error()))
+		}
+	}
+	a.Log.LogAttrs(ctx, level, "request", attrs...)
+}
+
+func itoa(n int) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}

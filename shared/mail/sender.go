@@ -1,0 +1,122 @@
+package mail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2/types"
+
+	"github.com/kartamieszkanca/platform/shared/platform"
+	"github.com/kartamieszkanca/platform/shared/store"
+)
+
+// SES is the part of the SES v2 client the sender uses.
+type SES interface {
+	SendEmail(context.Context, *sesv2.SendEmailInput, ...func(*sesv2.Options)) (*sesv2.SendEmailOutput, error)
+}
+
+// Sender sends outbox mail.
+type Sender struct {
+	Table     *store.Table
+	SES       SES
+	From      string
+	ConfigSet string
+	Log       *slog.Logger
+	// Lease is how long a claimed mail is left to its sender before another
+	// attempt may take it over (a sender that crashed mid-send).
+	Lease time.Duration
+}
+
+// errLeased: another attempt holds the mail; retry later.
+var errLeased = errors.New("mail: leased by another attempt")
+
+// HandleStream is the Lambda handler for the table's stream (filtered to outbox
+// inserts). A failed mail is reported as a batch item failure, so the stream
+// retries from it; mail already sent is skipped, so a retry sends nothing twice.
+func (s *Sender) HandleStream(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+	var resp events.DynamoDBEventResponse
+	for _, rec := range ev.Records {
+		pk := rec.Change.Keys["PK"].String()
+		sk := rec.Change.Keys["SK"].String()
+		if !strings.HasPrefix(pk, store.OutboxPrefix) || rec.EventName == "REMOVE" {
+			continue
+		}
+		if err := s.Send(ctx, store.Key{PK: pk, SK: sk}); err != nil {
+			s.Log.ErrorContext(ctx, "mail not sent", slog.String("outbox", pk), slog.String("error", err.Error()))
+			resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: rec.Change.SequenceNumber})
+			// Records after a failure are retried with it, in order.
+			break
+		}
+	}
+	return resp, nil
+}
+
+// Send sends one outbox mail unless it was sent already.
+func (s *Sender) Send(ctx context.Context, k store.Key) error {
+	var m store.Outbox
+	if err := s.Table.Get(ctx, k, &m); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil // expired and removed: nothing to send
+		}
+		return err
+	}
+	if m.SentAt != 0 {
+		return nil
+	}
+	now := s.Table.Now()
+	lease := s.Lease
+	if lease == 0 {
+		lease = 2 * time.Minute
+	}
+	claim := expression.AttributeNotExists(expression.Name("sentAt")).And(
+		expression.AttributeNotExists(expression.Name("leaseUntil")).Or(expression.Name("leaseUntil").LessThan(expression.Value(now.Unix()))))
+	if err := s.Table.Update(ctx, k,
+		expression.Set(expression.Name("leaseUntil"), expression.Value(now.Add(lease).Unix())).
+			Add(expression.Name("attempts"), expression.Value(1)),
+		&claim, errLeased); err != nil {
+		return err
+	}
+	msg, err := Render(m.Template, m.Lang, m.Data)
+	if err != nil {
+		return err
+	}
+	in := &sesv2.SendEmailInput{
+		FromEmailAddress: &s.From,
+		Destination:      &types.Destination{ToAddresses: []string{m.To}},
+		Content: &types.EmailContent{Simple: &types.Message{
+			Subject: &types.Content{Data: &msg.Subject, Charset: aws.String("UTF-8")},
+			Body: &types.Body{
+				Text: &types.Content{Data: &msg.Text, Charset: aws.String("UTF-8")},
+				Html: &types.Content{Data: &msg.HTML, Charset: aws.String("UTF-8")},
+			},
+		}},
+	}
+	if s.ConfigSet != "" {
+		in.ConfigurationSetName = &s.ConfigSet
+	}
+	out, sendErr := s.SES.SendEmail(ctx, in)
+	if sendErr != nil {
+		// Give the mail back at once so the retry need not wait for the lease.
+		_ = s.Table.Update(ctx, k, expression.Remove(expression.Name("leaseUntil")), nil, nil)
+		return fmt.Errorf("mail: send: %w", sendErr)
+	}
+	return s.Table.Update(ctx, k,
+		expression.Set(expression.Name("sentAt"), expression.Value(s.Table.Now().Unix())).
+			Set(expression.Name("messageId"), expression.Value(aws.ToString(out.MessageId))).
+			Remove(expression.Name("leaseUntil")),
+		nil, nil)
+}
+
+// StreamHandler is the mail-sender function's handler.
+func StreamHandler(d *platform.Deps) func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+	s := &Sender{Table: d.Table(), SES: d.SES(), From: d.Config.MailFrom, ConfigSet: d.Config.MailConfigSet, Log: d.Log}
+	return s.HandleStream
+}

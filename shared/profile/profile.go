@@ -1,0 +1,124 @@
+// Package profile holds the profiles of a household and the one rule of who may
+// reach them (R10.3, R10.4, R14.3): a household head reaches the household's
+// profiles, a family member only its own; everything else is 404.
+package profile
+
+import (
+	"context"
+	"errors"
+	"sort"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+
+	"github.com/kartamieszkanca/platform/shared/apierr"
+	"github.com/kartamieszkanca/platform/shared/httpapi"
+	"github.com/kartamieszkanca/platform/shared/platform"
+	"github.com/kartamieszkanca/platform/shared/store"
+)
+
+// Me stands for the caller's own profile in paths.
+const Me = "me"
+
+// View is a profile as the API shows it.
+type View struct {
+	ProfileID    string  `json:"profileId"`
+	FirstName    string  `json:"firstName"`
+	LastName     string  `json:"lastName"`
+	BirthDate    string  `json:"birthDate"`
+	Relationship *string `json:"relationship,omitempty"`
+	Status       string  `json:"status"`
+	Head         bool    `json:"head"`
+}
+
+// ToView is the API's view of a profile.
+func ToView(p *store.Profile) View {
+	v := View{ProfileID: p.ProfileID, FirstName: p.FirstName, LastName: p.LastName, BirthDate: p.BirthDate,
+		Status: p.Status, Head: p.Head}
+	if p.Relationship != "" {
+		v.Relationship = &p.Relationship
+	}
+	return v
+}
+
+var errNotFound = apierr.New(apierr.NotFound, "No such profile.")
+
+// Resolve returns a profile the caller may reach, by id or "me"; anything else
+// is 404, never 403, so ids of other households reveal nothing.
+func Resolve(ctx context.Context, t *store.Table, acc *store.Account, id string) (*store.Profile, error) {
+	if acc.ProfileID == "" {
+		return nil, errNotFound
+	}
+	if id == Me {
+		id = acc.ProfileID
+	}
+	if !acc.Head && id != acc.ProfileID {
+		return nil, errNotFound
+	}
+	var p store.Profile
+	err := t.Get(ctx, store.ProfileKey(acc.HouseholdID, id), &p)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// Household lists the profiles the caller may switch to: own first, then the
+// family by the time they were added. One Query.
+func Household(ctx context.Context, t *store.Table, acc *store.Account) ([]store.Profile, error) {
+	if acc.ProfileID == "" {
+		return nil, nil
+	}
+	if !acc.Head {
+		p, err := Resolve(ctx, t, acc, Me)
+		if err != nil {
+			return nil, err
+		}
+		return []store.Profile{*p}, nil
+	}
+	var ps []store.Profile
+	_, err := t.Query(ctx, store.QueryInput{
+		KeyCond: expression.Key("PK").Equal(expression.Value(store.HouseholdPK(acc.HouseholdID))).
+			And(expression.Key("SK").BeginsWith(store.ProfileSKPrefix)),
+		Forward:    true,
+		Consistent: true,
+	}, &ps)
+	if err != nil {
+		return nil, err
+	}
+	sort.SliceStable(ps, func(i, j int) bool {
+		if ps[i].ProfileID == acc.ProfileID || ps[j].ProfileID == acc.ProfileID {
+			return ps[i].ProfileID == acc.ProfileID
+		}
+		return ps[i].CreatedAt.Before(ps[j].CreatedAt)
+	})
+	return ps, nil
+}
+
+// List serves GET /profiles.
+func List(d *platform.Deps) httpapi.Handler {
+	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
+		ps, err := Household(ctx, d.Table(), r.Account)
+		if err != nil {
+			return nil, err
+		}
+		items := make([]View, 0, len(ps))
+		for i := range ps {
+			items = append(items, ToView(&ps[i]))
+		}
+		return httpapi.JSON(200, httpapi.List[View]{Items: items}), nil
+	}
+}
+
+// Get serves GET /profiles/{profileId}.
+func Get(d *platform.Deps) httpapi.Handler {
+	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
+		p, err := Resolve(ctx, d.Table(), r.Account, r.Params["profileId"])
+		if err != nil {
+			return nil, err
+		}
+		return httpapi.JSON(200, ToView(p)), nil
+	}
+}

@@ -1,0 +1,227 @@
+// Package routes is the platform's one route table: every HTTP endpoint with its
+// function, the role that may call it and the AWS resources it needs. The CDK app,
+// the local gateway, the OpenAPI check and the authorization tests all read it, so
+// adding an endpoint starts with a row here.
+//
+// The package imports nothing outside the standard library on purpose: the CDK
+// module depends on it and must not pull the runtime's SDKs.
+package routes
+
+import (
+	"sort"
+	"strings"
+)
+
+// Access says who may call a route.
+type Access string
+
+const (
+	// Public routes need no token.
+	Public Access = "public"
+	// Account routes take any logged-in account: residents, family members, staff.
+	Account Access = "account"
+	// Resident routes take residents and family members (no staff group).
+	Resident Access = "resident"
+	// Operators, Partners and Verifiers are the staff groups in Cognito.
+	Operators Access = "operators"
+	Partners  Access = "partners"
+	// Verifiers are partners and inspectors: both check cards.
+	Verifiers Access = "verifiers"
+)
+
+// Cognito group names.
+const (
+	GroupOperators  = "operators"
+	GroupPartners   = "partners"
+	GroupInspectors = "inspectors"
+)
+
+// Groups returns the Cognito groups an Access admits; nil means "no staff group"
+// for Resident and "anyone" for Public and Account.
+func (a Access) Groups() []string {
+	switch a {
+	case Operators:
+		return []string{GroupOperators}
+	case Partners:
+		return []string{GroupPartners}
+	case Verifiers:
+		return []string{GroupPartners, GroupInspectors}
+	}
+	return nil
+}
+
+// Admits reports whether a caller in the given Cognito groups may call a route of
+// this Access. Authentication itself is checked before (Public needs none).
+func (a Access) Admits(groups []string) bool {
+	switch a {
+	case Public, Account:
+		return true
+	case Resident:
+		for _, g := range groups {
+			if g == GroupOperators || g == GroupPartners || g == GroupInspectors {
+				return false
+			}
+		}
+		return true
+	}
+	for _, want := range a.Groups() {
+		for _, g := range groups {
+			if g == want {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// TableAccess is what a function may do with the table.
+type TableAccess string
+
+const (
+	NoTable   TableAccess = ""
+	ReadTable TableAccess = "read"
+	// WriteTable includes reading.
+	WriteTable TableAccess = "write"
+)
+
+// Needs lists the resources a function uses, for least-privilege grants.
+type Needs struct {
+	Table TableAccess
+	// Identity: the Cognito admin or auth API.
+	Identity bool
+	// FilesRead / FilesWrite: the uploads bucket (presigned GET / POST, head and read).
+	FilesRead  bool
+	FilesWrite bool
+	// Mail: SES send (only the mail sender; everyone else writes outbox items).
+	Mail bool
+	// Signing: the QR signing key.
+	Signing bool
+}
+
+// Route is one HTTP endpoint served by one Lambda function.
+type Route struct {
+	Method   string
+	Path     string // API Gateway syntax: /profiles/{profileId}
+	Function string // folder under functions/, also the Lambda's logical name
+	Access   Access
+	Needs    Needs
+	// Idempotent routes honour the Idempotency-Key header.
+	Idempotent bool
+	Summary    string
+}
+
+// Key is "METHOD /path", the API Gateway route key.
+func (r Route) Key() string { return r.Method + " " + r.Path }
+
+var (
+	rd   = Needs{Table: ReadTable}
+	rw   = Needs{Table: WriteTable}
+	rdID = Needs{Table: ReadTable, Identity: true}
+	rwID = Needs{Table: WriteTable, Identity: true}
+)
+
+// All is the route table.
+var All = []Route{
+	{Method: "GET", Path: "/health", Function: "health", Access: Public, Summary: "Liveness"},
+	{Method: "GET", Path: "/consents/clauses", Function: "list-consent-clauses", Access: Public, Needs: rd, Summary: "Current consent clauses for the registration form"},
+	{Method: "GET", Path: "/dictionaries/{kind}", Function: "get-dictionary", Access: Public, Needs: rd, Summary: "A public dictionary"},
+
+	{Method: "POST", Path: "/auth/register", Function: "register", Access: Public, Needs: rwID, Idempotent: true, Summary: "Register a resident account"},
+	{Method: "POST", Path: "/auth/activate", Function: "activate", Access: Public, Needs: rwID, Summary: "Activate an account with the mailed token"},
+	{Method: "POST", Path: "/auth/activation/resend", Function: "resend-activation", Access: Public, Needs: rw, Summary: "Send the activation mail again"},
+	{Method: "POST", Path: "/auth/login", Function: "login", Access: Public, Needs: rwID, Summary: "Log in with e-mail and password"},
+	{Method: "POST", Path: "/auth/refresh", Function: "refresh", Access: Public, Needs: rdID, Summary: "New tokens for a refresh token"},
+	{Method: "POST", Path: "/auth/logout", Function: "logout", Access: Account, Needs: rwID, Summary: "Revoke the refresh token"},
+	{Method: "POST", Path: "/auth/password/forgot", Function: "forgot-password", Access: Public, Needs: rw, Summary: "Mail a password reset link"},
+	{Method: "POST", Path: "/auth/password/reset", Function: "reset-password", Access: Public, Needs: rwID, Summary: "Set a new password with the mailed token"},
+
+	{Method: "GET", Path: "/account", Function: "get-account", Access: Account, Needs: rd, Summary: "The caller's account"},
+	{Method: "PUT", Path: "/account/phone", Function: "put-account-phone", Access: Account, Needs: rw, Summary: "Add or change the phone number"},
+	{Method: "DELETE", Path: "/account/phone", Function: "delete-account-phone", Access: Account, Needs: rw, Summary: "Remove the phone number"},
+	{Method: "POST", Path: "/account/password", Function: "change-password", Access: Account, Needs: rwID, Summary: "Change the password"},
+
+	{Method: "GET", Path: "/profiles", Function: "list-profiles", Access: Resident, Needs: rd, Summary: "Profiles the caller may switch to"},
+	{Method: "GET", Path: "/profiles/{profileId}", Function: "get-profile", Access: Resident, Needs: rd, Summary: "One profile"},
+}
+
+// Job is a function that no route calls: stream consumers and schedules.
+type Job struct {
+	Function string
+	Needs    Needs
+	// Stream: fed by the table's stream (outbox items).
+	Stream bool
+	// Schedule: an EventBridge schedule expression.
+	Schedule string
+	Summary  string
+}
+
+// Jobs is the table of functions that are not routes.
+var Jobs = []Job{
+	{Function: "mail-sender", Needs: Needs{Table: WriteTable, Mail: true}, Stream: true, Summary: "Sends outbox mail through SES"},
+}
+
+// Functions lists every function name, routes and jobs, sorted.
+func Functions() []string {
+	var names []string
+	for _, r := range All {
+		names = append(names, r.Function)
+	}
+	for _, j := range Jobs {
+		names = append(names, j.Function)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Find returns the route whose method and path template match a concrete request
+// path, with the path parameters. Where several match, the one with the most
+// literal segments wins (/applications/available over /applications/{id}), as in
+// API Gateway.
+func Find(method, path string) (Route, map[string]string, bool) {
+	parts := strings.Split(strings.Trim(path, "/"), "/")
+	var best Route
+	var bestParams map[string]string
+	bestLiterals := -1
+	for _, r := range All {
+		if r.Method != method {
+			continue
+		}
+		tmpl := strings.Split(strings.Trim(r.Path, "/"), "/")
+		if len(tmpl) != len(parts) {
+			continue
+		}
+		params := map[string]string{}
+		literals := 0
+		ok := true
+		for i, t := range tmpl {
+			switch {
+			case strings.HasPrefix(t, "{") && strings.HasSuffix(t, "}"):
+				if parts[i] == "" {
+					ok = false
+				}
+				params[t[1:len(t)-1]] = parts[i]
+			case t == parts[i]:
+				literals++
+			default:
+				ok = false
+			}
+			if !ok {
+				break
+			}
+		}
+		if ok && literals > bestLiterals {
+			best, bestParams, bestLiterals = r, params, literals
+		}
+	}
+	return best, bestParams, bestLiterals >= 0
+}
+
+// ByFunction finds the route a function serves.
+func ByFunction(name string) (Route, bool) {
+	for _, r := range All {
+		if r.Function == name {
+			return r, true
+		}
+	}
+	return Route{}, false
+}

@@ -1,0 +1,129 @@
+package store
+
+import "time"
+
+// Account statuses.
+const (
+	AccountPending = "pending_activation"
+	AccountActive  = "active"
+	AccountBlocked = "blocked"
+	AccountDeleted = "deleted"
+)
+
+// Account is a Cognito identity's state in the platform: the gate every
+// authenticated request passes (a JWT stays valid until it expires; this does not).
+type Account struct {
+	Key
+	AccountID string `dynamodbav:"accountId"`
+	Email     string `dynamodbav:"email"`
+	Phone     string `dynamodbav:"phone,omitempty"`
+	// FirstName greets the owner in mail.
+	FirstName   string    `dynamodbav:"firstName,omitempty"`
+	Status      string    `dynamodbav:"status"`
+	CreatedAt   time.Time `dynamodbav:"createdAt"`
+	ProfileID   string    `dynamodbav:"profileId,omitempty"`
+	HouseholdID string    `dynamodbav:"householdId,omitempty"`
+	// Head: the household head (a registered resident), not a family member.
+	Head bool `dynamodbav:"head"`
+	// Staff accounts belong to a Cognito group and own no profile.
+	Staff bool `dynamodbav:"staff,omitempty"`
+	// SessionsValidAfter: tokens authenticated before this second are refused
+	// (password reset and change end other sessions).
+	SessionsValidAfter int64 `dynamodbav:"sessionsValidAfter"`
+	// Only the newest link of each purpose is valid: its hash is kept here and
+	// the change it makes is conditioned on it.
+	ActivationHash string `dynamodbav:"activationHash,omitempty"`
+	ResetHash      string `dynamodbav:"resetHash,omitempty"`
+	// LinkMailedAt rate-limits the link mails (resend, forgot).
+	LinkMailedAt int64 `dynamodbav:"linkMailedAt,omitempty"`
+	Version      int   `dynamodbav:"version"`
+}
+
+// EmailClaim makes e-mail addresses unique; written with the account.
+type EmailClaim struct {
+	Key
+	AccountID string `dynamodbav:"accountId"`
+}
+
+// Profile is a person in a household: the head or a family member.
+type Profile struct {
+	Key
+	ProfileID    string    `dynamodbav:"profileId"`
+	HouseholdID  string    `dynamodbav:"householdId"`
+	AccountID    string    `dynamodbav:"accountId,omitempty"`
+	FirstName    string    `dynamodbav:"firstName"`
+	LastName     string    `dynamodbav:"lastName"`
+	BirthDate    string    `dynamodbav:"birthDate"`
+	Relationship string    `dynamodbav:"relationship,omitempty"`
+	Status       string    `dynamodbav:"status"`
+	Head         bool      `dynamodbav:"head"`
+	CreatedAt    time.Time `dynamodbav:"createdAt"`
+	Version      int       `dynamodbav:"version"`
+}
+
+// Consent is one clause's state for an account.
+type Consent struct {
+	Key
+	ClauseID    string     `dynamodbav:"clauseId"`
+	Version     int        `dynamodbav:"version"`
+	Accepted    bool       `dynamodbav:"accepted"`
+	AcceptedAt  *time.Time `dynamodbav:"acceptedAt,omitempty"`
+	WithdrawnAt *time.Time `dynamodbav:"withdrawnAt,omitempty"`
+}
+
+// Token purposes.
+const (
+	PurposeActivation = "activation"
+	PurposeReset      = "reset"
+	PurposeInvitation = "invitation"
+)
+
+// Token is a single-use link token; only its hash is stored.
+type Token struct {
+	Key
+	Purpose   string `dynamodbav:"purpose"`
+	AccountID string `dynamodbav:"accountId"`
+	// Email, HouseholdID and ProfileID spare the link's handler a read.
+	Email       string `dynamodbav:"email"`
+	HouseholdID string `dynamodbav:"householdId,omitempty"`
+	ProfileID   string `dynamodbav:"profileId,omitempty"`
+	ExpiresAt   int64  `dynamodbav:"expiresAt"`
+	// TTL lets DynamoDB remove expired tokens; expiry itself is checked by the
+	// API (TTL deletion is late and never happens locally).
+	TTL int64 `dynamodbav:"ttl"`
+}
+
+// Session is a login's refresh token, by hash: refresh and logout go through it,
+// so signing out works the same with or without Cognito's global sign-out.
+type Session struct {
+	Key
+	AccountID string `dynamodbav:"accountId"`
+	CreatedAt int64  `dynamodbav:"createdAt"`
+	TTL       int64  `dynamodbav:"ttl"`
+}
+
+// Outbox is a mail to send, written in the same transaction as its cause.
+type Outbox struct {
+	Key
+	ID        string            `dynamodbav:"id"`
+	Template  string            `dynamodbav:"template"`
+	To        string            `dynamodbav:"to"`
+	Lang      string            `dynamodbav:"lang"`
+	Data      map[string]string `dynamodbav:"data"`
+	CreatedAt time.Time         `dynamodbav:"createdAt"`
+	// LeaseUntil: a sender has claimed the mail until then (unix seconds).
+	LeaseUntil int64  `dynamodbav:"leaseUntil,omitempty"`
+	SentAt     int64  `dynamodbav:"sentAt,omitempty"`
+	MessageID  string `dynamodbav:"messageId,omitempty"`
+	Attempts   int    `dynamodbav:"attempts"`
+	TTL        int64  `dynamodbav:"ttl"`
+}
+
+// Idempotency is the stored first answer to a request with an Idempotency-Key.
+type Idempotency struct {
+	Key
+	BodyHash string `dynamodbav:"bodyHash"`
+	Status   int    `dynamodbav:"status"`
+	Response []byte `dynamodbav:"response"`
+	TTL      int64  `dynamodbav:"ttl"`
+}

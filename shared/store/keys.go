@@ -1,0 +1,85 @@
+package store
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+)
+
+// Key is an item's primary key. Every key of the table is built in this file.
+type Key struct {
+	PK string `dynamodbav:"PK"`
+	SK string `dynamodbav:"SK"`
+}
+
+// Index keys, on items that are listed by GSI1 or GSI2.
+type Index1 struct {
+	GSI1PK string `dynamodbav:"GSI1PK,omitempty"`
+	GSI1SK string `dynamodbav:"GSI1SK,omitempty"`
+}
+
+type Index2 struct {
+	GSI2PK string `dynamodbav:"GSI2PK,omitempty"`
+	GSI2SK string `dynamodbav:"GSI2SK,omitempty"`
+}
+
+// Index names.
+const (
+	GSI1 = "GSI1"
+	GSI2 = "GSI2"
+)
+
+// Partition prefixes; OutboxPrefix is also the stream filter of the mail sender.
+const (
+	OutboxPrefix = "OUTBOX#"
+)
+
+// NormalizeEmail is the one e-mail normalization: the claim, the Cognito user
+// name and the lookups all use it.
+func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// Hash is the hex SHA-256 used for link tokens and refresh tokens at rest.
+func Hash(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
+}
+
+func AccountKey(accountID string) Key { return Key{"ACCOUNT#" + accountID, "ACCOUNT"} }
+
+func EmailKey(email string) Key { return Key{"EMAIL#" + NormalizeEmail(email), "EMAIL"} }
+
+// ProfileKey: profiles live in their household's partition so that one Query
+// lists a family; everything a profile owns lives under PROFILE#<id>.
+func ProfileKey(householdID, profileID string) Key {
+	return Key{"HOUSEHOLD#" + householdID, "PROFILE#" + profileID}
+}
+
+// HouseholdPK is the partition of a household's profiles.
+func HouseholdPK(householdID string) string { return "HOUSEHOLD#" + householdID }
+
+const ProfileSKPrefix = "PROFILE#"
+
+func ConsentKey(accountID, clauseID string) Key {
+	return Key{"ACCOUNT#" + accountID, "CONSENT#" + clauseID}
+}
+
+// ConsentSKPrefix lists an account's consents.
+const ConsentSKPrefix = "CONSENT#"
+
+// TokenKey is a link token (activation, reset, invitation), by its hash.
+func TokenKey(tokenHash string) Key { return Key{"TOKEN#" + tokenHash, "TOKEN"} }
+
+// SessionKey is a login session, by the hash of its refresh token.
+func SessionKey(refreshHash string) Key { return Key{"SESSION#" + refreshHash, "SESSION"} }
+
+func OutboxKey(id string) Key { return Key{OutboxPrefix + id, "OUTBOX"} }
+
+func DictionaryKey(kind, id string) Key { return Key{DictionaryPK(kind), id} }
+
+func DictionaryPK(kind string) string { return "DICT#" + kind }
+
+// IdempotencyKey scopes a client's key to its caller and route so that two
+// callers can never see each other's answers.
+func IdempotencyKey(caller, routeKey, key string) Key {
+	return Key{"IDEMPOTENCY#" + Hash(caller+"\x00"+routeKey+"\x00"+key), "IDEMPOTENCY"}
+}

@@ -1,0 +1,220 @@
+// Package store is the DynamoDB adapter: the table's keys (keys.go), its items
+// and the transaction builder that carries, with every write, the client error to
+// answer when its condition fails.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/kartamieszkanca/platform/shared/apierr"
+)
+
+// API is the part of the DynamoDB client the store uses.
+type API interface {
+	GetItem(context.Context, *dynamodb.GetItemInput, ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
+	PutItem(context.Context, *dynamodb.PutItemInput, ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
+	UpdateItem(context.Context, *dynamodb.UpdateItemInput, ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
+	DeleteItem(context.Context, *dynamodb.DeleteItemInput, ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
+	Query(context.Context, *dynamodb.QueryInput, ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
+	BatchGetItem(context.Context, *dynamodb.BatchGetItemInput, ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error)
+	TransactWriteItems(context.Context, *dynamodb.TransactWriteItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
+}
+
+// Table is the platform's one table.
+type Table struct {
+	DB   API
+	Name string
+	Now  func() time.Time
+}
+
+// New returns the table with the real clock.
+func New(db API, name string) *Table { return &Table{DB: db, Name: name, Now: time.Now} }
+
+// ErrNotFound is returned by Get for a missing item.
+var ErrNotFound = errors.New("store: item not found")
+
+// Get reads one item, strongly consistent (state checks must see the last write).
+func (t *Table) Get(ctx context.Context, k Key, out any) error {
+	res, err := t.DB.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName:      &t.Name,
+		Key:            k.av(),
+		ConsistentRead: aws.Bool(true),
+	})
+	if err != nil {
+		return wrap(err)
+	}
+	if res.Item == nil {
+		return ErrNotFound
+	}
+	return attributevalue.UnmarshalMap(res.Item, out)
+}
+
+// Query runs a key-condition query and unmarshals the items into out (a slice
+// pointer). It returns the key to continue from, nil at the end.
+type QueryInput struct {
+	Index      string
+	KeyCond    expression.KeyConditionBuilder
+	Filter     *expression.ConditionBuilder
+	Limit      int32
+	Forward    bool
+	StartKey   map[string]types.AttributeValue
+	Consistent bool
+}
+
+func (t *Table) Query(ctx context.Context, q QueryInput, out any) (map[string]types.AttributeValue, error) {
+	b := expression.NewBuilder().WithKeyCondition(q.KeyCond)
+	if q.Filter != nil {
+		b = b.WithFilter(*q.Filter)
+	}
+	expr, err := b.Build()
+	if err != nil {
+		return nil, fmt.Errorf("store: build query: %w", err)
+	}
+	in := &dynamodb.QueryInput{
+		TableName:                 &t.Name,
+		KeyConditionExpression:    expr.KeyCondition(),
+		FilterExpression:          expr.Filter(),
+		ExpressionAttributeNames:  expr.Names(),
+		ExpressionAttributeValues: expr.Values(),
+		ScanIndexForward:          aws.Bool(q.Forward),
+		ExclusiveStartKey:         q.StartKey,
+	}
+	if q.Index != "" {
+		in.IndexName = aws.String(q.Index)
+	} else {
+		in.ConsistentRead = aws.Bool(q.Consistent)
+	}
+	if q.Limit > 0 {
+		in.Limit = aws.Int32(q.Limit)
+	}
+	res, err := t.DB.Query(ctx, in)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	if err := attributevalue.UnmarshalListOfMaps(res.Items, out); err != nil {
+		return nil, err
+	}
+	return res.LastEvaluatedKey, nil
+}
+
+// Commit writes a transaction; a failed condition answers the error its write
+// carries.
+func (t *Table) Commit(ctx context.Context, tx *Tx) error {
+	if tx == nil || len(tx.items) == 0 {
+		return nil
+	}
+	if tx.err != nil {
+		return tx.err
+	}
+	for i := range tx.items {
+		setTable(&tx.items[i], &t.Name)
+	}
+	_, err := t.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx.items})
+	if err == nil {
+		return nil
+	}
+	var canceled *types.TransactionCanceledException
+	if errors.As(err, &canceled) {
+		for i, r := range canceled.CancellationReasons {
+			if aws.ToString(r.Code) == "ConditionalCheckFailed" && i < len(tx.onFail) {
+				return tx.onFail[i]
+			}
+		}
+		for _, r := range canceled.CancellationReasons {
+			if aws.ToString(r.Code) == "TransactionConflict" {
+				return apierr.New(apierr.Conflict, "The object was changed at the same time; try again.")
+			}
+		}
+	}
+	return wrap(err)
+}
+
+func setTable(it *types.TransactWriteItem, name *string) {
+	switch {
+	case it.Put != nil:
+		it.Put.TableName = name
+	case it.Update != nil:
+		it.Update.TableName = name
+	case it.Delete != nil:
+		it.Delete.TableName = name
+	case it.ConditionCheck != nil:
+		it.ConditionCheck.TableName = name
+	}
+}
+
+// wrap turns throttling into a 503 a client may retry; everything else stays
+// internal (the adapter logs it and answers a generic 500).
+func wrap(err error) error {
+	var throttled *types.ProvisionedThroughputExceededException
+	var limit *types.RequestLimitExceeded
+	var inProgress *types.TransactionInProgressException
+	if errors.As(err, &throttled) || errors.As(err, &limit) || errors.As(err, &inProgress) || isThrottle(err) {
+		return &apierr.Error{Code: apierr.RetryLater, Message: "The service is busy; try again shortly.", RetryAfter: 1}
+	}
+	return fmt.Errorf("store: %w", err)
+}
+
+func (k Key) av() map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{
+		"PK": &types.AttributeValueMemberS{Value: k.PK},
+		"SK": &types.AttributeValueMemberS{Value: k.SK},
+	}
+}
+
+// Update changes one item outside a transaction; a failed condition answers
+// onFail.
+func (t *Table) Update(ctx context.Context, k Key, upd expression.UpdateBuilder, cond *expression.ConditionBuilder, onFail error) error {
+	b := expression.NewBuilder().WithUpdate(upd)
+	if cond != nil {
+		b = b.WithCondition(*cond)
+	}
+	expr, err := b.Build()
+	if err != nil {
+		return fmt.Errorf("store: build update: %w", err)
+	}
+	_, err = t.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName:                 &t.Name,
+		Key:                       k.av(),
+		UpdateExpression:          expr.Update(),
+		ConditionExpression:       expr.Condition(),
+		ExpressionAttributeNames:  expr.Names(),
+		ExpressionAttributeValues: expr.Values(),
+	})
+	var ccf *types.ConditionalCheckFailedException
+	if errors.As(err, &ccf) {
+		if onFail == nil {
+			return errConditionFailed
+		}
+		return onFail
+	}
+	if err != nil {
+		return wrap(err)
+	}
+	return nil
+}
+
+// Put writes one item outside a transaction.
+func (t *Table) Put(ctx context.Context, item any) error {
+	av, err := attributevalue.MarshalMap(item)
+	if err != nil {
+		return err
+	}
+	_, err = t.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: &t.Name, Item: av})
+	return wrap2(err)
+}
+
+func wrap2(err error) error {
+	if err == nil {
+		return nil
+	}
+	return wrap(err)
+}
