@@ -46,15 +46,18 @@ type link struct {
 	purpose  string
 	status   string // the account status the link is for
 	hashAttr string // the account attribute holding the newest link's hash
-	ttl      func() int64
+	sentAttr string // the account attribute holding when it was mailed
+	sentAt   func(*store.Account) int64
 	template string
 	path     string
 }
 
 var (
 	activationLink = link{purpose: store.PurposeActivation, status: store.AccountPending, hashAttr: "activationHash",
+		sentAttr: "activationMailedAt", sentAt: func(a *store.Account) int64 { return a.ActivationMailedAt },
 		template: mail.Activation, path: "/activate"}
 	resetLink = link{purpose: store.PurposeReset, status: store.AccountActive, hashAttr: "resetHash",
+		sentAttr: "resetMailedAt", sentAt: func(a *store.Account) int64 { return a.ResetMailedAt },
 		template: mail.PasswordReset, path: "/reset-password"}
 )
 
@@ -74,7 +77,7 @@ func sendLink(d *platform.Deps, l link) httpapi.Handler {
 			return nil, err
 		}
 		now := d.Now()
-		if acc.Status != l.status || now.Unix()-acc.LinkMailedAt < int64(linktoken.ResendCooldown.Seconds()) {
+		if acc.Status != l.status || now.Unix()-l.sentAt(acc) < int64(linktoken.ResendCooldown.Seconds()) {
 			return httpapi.Accepted(), nil
 		}
 		ttl := linktoken.ActivationTTL
@@ -85,10 +88,10 @@ func sendLink(d *platform.Deps, l link) httpapi.Handler {
 		tx := &store.Tx{}
 		tx.Update(acc.Key,
 			expression.Set(expression.Name(l.hashAttr), expression.Value(hash)).
-				Set(expression.Name("linkMailedAt"), expression.Value(now.Unix())),
+				Set(expression.Name(l.sentAttr), expression.Value(now.Unix())),
 			store.Cond(expression.Name("status").Equal(expression.Value(l.status)).
-				And(expression.AttributeNotExists(expression.Name("linkMailedAt")).
-					Or(expression.Name("linkMailedAt").Equal(expression.Value(acc.LinkMailedAt))))),
+				And(expression.AttributeNotExists(expression.Name(l.sentAttr)).
+					Or(expression.Name(l.sentAttr).Equal(expression.Value(l.sentAt(acc)))))),
 			errQuiet)
 		tx.Create(&store.Token{Key: store.TokenKey(hash), Purpose: l.purpose, AccountID: acc.AccountID, Email: acc.Email,
 			HouseholdID: acc.HouseholdID, ProfileID: acc.ProfileID,

@@ -162,7 +162,7 @@ func created(ctx context.Context, d *platform.Deps, sub, email string, b *regist
 	acc := &store.Account{
 		Key: store.AccountKey(sub), AccountID: sub, Email: email, Status: store.AccountPending,
 		CreatedAt: now, ProfileID: profileID, HouseholdID: profileID, Head: true, FirstName: b.FirstName,
-		ActivationHash: hash, LinkMailedAt: now.Unix(), Version: 1,
+		ActivationHash: hash, ActivationMailedAt: now.Unix(), Version: 1,
 	}
 	if b.Phone != nil {
 		acc.Phone, _ = phone.Normalize(*b.Phone)

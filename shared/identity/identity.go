@@ -102,7 +102,10 @@ func (p *Pool) SetPassword(ctx context.Context, email, password string) error {
 func (p *Pool) VerifyEmail(ctx context.Context, email string) error {
 	_, err := p.API.AdminUpdateUserAttributes(ctx, &cip.AdminUpdateUserAttributesInput{
 		UserPoolId: &p.PoolID, Username: &email,
-		UserAttributes: []types.AttributeType{{Name: aws.String("email_verified"), Value: aws.String("true")}},
+		UserAttributes: []types.AttributeType{
+			{Name: aws.String("email"), Value: &email},
+			{Name: aws.String("email_verified"), Value: aws.String("true")},
+		},
 	})
 	return wrap("verify email", err)
 }
@@ -180,7 +183,7 @@ func authError(op string, err error) error {
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
 		switch ae.ErrorCode() {
-		case "NotAuthorizedException", "UserNotFoundException", "PasswordResetRequiredException", "UserNotConfirmedException", "InvalidParameterException":
+		case "NotAuthorizedException", "UserNotFoundException", "InvalidPasswordException", "PasswordResetRequiredException", "UserNotConfirmedException", "InvalidParameterException":
 			return apierr.New(apierr.InvalidCredentials, "Wrong e-mail or password.")
 		}
 	}

@@ -34,9 +34,10 @@ type Account struct {
 	// the change it makes is conditioned on it.
 	ActivationHash string `dynamodbav:"activationHash,omitempty"`
 	ResetHash      string `dynamodbav:"resetHash,omitempty"`
-	// LinkMailedAt rate-limits the link mails (resend, forgot).
-	LinkMailedAt int64 `dynamodbav:"linkMailedAt,omitempty"`
-	Version      int   `dynamodbav:"version"`
+	// ActivationMailedAt and ResetMailedAt rate-limit the link mails.
+	ActivationMailedAt int64 `dynamodbav:"activationMailedAt,omitempty"`
+	ResetMailedAt      int64 `dynamodbav:"resetMailedAt,omitempty"`
+	Version            int   `dynamodbav:"version"`
 }
 
 // EmailClaim makes e-mail addresses unique; written with the account.

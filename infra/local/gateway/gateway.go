@@ -1,0 +1,206 @@
+// Package gateway is the local API Gateway: an HTTP server that verifies JWTs
+// the way the HTTP API's JWT authorizer does (signature from the pool's JWKS,
+// issuer, audience or client id, expiry), builds the same v2 event and calls the
+// same handlers the functions run in AWS.
+package gateway
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/lestrrat-go/jwx/v3/jwk"
+	"github.com/lestrrat-go/jwx/v3/jwt"
+
+	"github.com/kartamieszkanca/platform/shared/catalog"
+	"github.com/kartamieszkanca/platform/shared/entry"
+	"github.com/kartamieszkanca/platform/shared/httpapi"
+	"github.com/kartamieszkanca/platform/shared/platform"
+	"github.com/kartamieszkanca/platform/shared/routes"
+)
+
+// maxPayload is API Gateway's own request limit; the handlers' 64 KiB limit is
+// theirs to enforce.
+const maxPayload = 10 << 20
+
+// Gateway serves the route table over HTTP.
+type Gateway struct {
+	issuer   string
+	clientID string
+	keys     jwk.Set
+	adapters map[string]*httpapi.Adapter
+	// Portal serves the local portal pages under /portal/ when set.
+	Portal http.Handler
+}
+
+// New fetches the pool's JWKS (once: cognito-local never rotates its key) and
+// builds an adapter per route.
+func New(ctx context.Context, d *platform.Deps, issuer, clientID string) (*Gateway, error) {
+	keys, err := jwk.Fetch(ctx, issuer+"/.well-known/jwks.json")
+	if err != nil {
+		return nil, fmt.Errorf("gateway: fetch JWKS: %w", err)
+	}
+	g := &Gateway{issuer: issuer, clientID: clientID, keys: keys, adapters: map[string]*httpapi.Adapter{}}
+	for _, r := range routes.All {
+		f, ok := catalog.HTTP[r.Function]
+		if !ok {
+			return nil, fmt.Errorf("gateway: no handler for %s", r.Function)
+		}
+		a, err := entry.Adapter(d, r.Function, f)
+		if err != nil {
+			return nil, err
+		}
+		g.adapters[r.Key()] = a
+	}
+	return g, nil
+}
+
+var requestSeq atomic.Int64
+
+func (g *Gateway) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	if g.Portal != nil && strings.HasPrefix(req.URL.Path, "/portal/") {
+		g.Portal.ServeHTTP(w, req)
+		return
+	}
+	route, params, ok := routes.Find(req.Method, req.URL.Path)
+	if !ok {
+		writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
+		return
+	}
+	var claims map[string]string
+	if route.Access != routes.Public {
+		c, err := g.verify(req.Header.Get("Authorization"))
+		if err != nil {
+			// The HTTP API answers this itself, before any function runs.
+			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+			writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "Unauthorized"})
+			return
+		}
+		claims = c
+	}
+	body, err := io.ReadAll(io.LimitReader(req.Body, maxPayload+1))
+	if err != nil || len(body) > maxPayload {
+		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"message": "Request Entity Too Large"})
+		return
+	}
+	ev := event(req, route, params, claims, body)
+	ctx, calls := withCounter(req.Context())
+	out, _ := g.adapters[route.Key()].Serve(ctx, ev)
+	for k, v := range out.Headers {
+		w.Header().Set(k, v)
+	}
+	w.Header().Set(CallsHeader, fmt.Sprint(calls.Load()))
+	w.WriteHeader(out.StatusCode)
+	if out.IsBase64Encoded {
+		b, _ := base64.StdEncoding.DecodeString(out.Body)
+		_, _ = w.Write(b)
+		return
+	}
+	_, _ = io.WriteString(w, out.Body)
+}
+
+// verify checks a bearer token like the JWT authorizer and returns its claims
+// as the authorizer passes them to functions (every value a string).
+func (g *Gateway) verify(header string) (map[string]string, error) {
+	raw, ok := strings.CutPrefix(header, "Bearer ")
+	if !ok || raw == "" {
+		return nil, fmt.Errorf("no bearer token")
+	}
+	if _, err := jwt.Parse([]byte(raw), jwt.WithKeySet(g.keys), jwt.WithIssuer(g.issuer), jwt.WithValidate(true),
+		jwt.WithAcceptableSkew(time.Second)); err != nil {
+		return nil, err
+	}
+	parts := strings.Split(raw, ".")
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	if err := json.Unmarshal(payload, &m); err != nil {
+		return nil, err
+	}
+	// The authorizer's audience check: aud for ID tokens, client_id for access tokens.
+	if m["aud"] != g.clientID && m["client_id"] != g.clientID {
+		return nil, fmt.Errorf("token is for another client")
+	}
+	claims := map[string]string{}
+	for k, v := range m {
+		switch v := v.(type) {
+		case string:
+			claims[k] = v
+		case float64:
+			claims[k] = fmt.Sprintf("%d", int64(v))
+		case []any:
+			// HTTP APIs pass arrays as "[a b]".
+			s := make([]string, len(v))
+			for i, x := range v {
+				s[i] = fmt.Sprint(x)
+			}
+			claims[k] = "[" + strings.Join(s, " ") + "]"
+		default:
+			b, _ := json.Marshal(v)
+			claims[k] = string(b)
+		}
+	}
+	return claims, nil
+}
+
+// event builds the payload format 2.0 event API Gateway sends.
+func event(req *http.Request, route routes.Route, params, claims map[string]string, body []byte) events.APIGatewayV2HTTPRequest {
+	id := make([]byte, 8)
+	_, _ = rand.Read(id)
+	headers := map[string]string{}
+	for k, v := range req.Header {
+		headers[strings.ToLower(k)] = strings.Join(v, ",")
+	}
+	query := map[string]string{}
+	for k, v := range req.URL.Query() {
+		query[k] = strings.Join(v, ",")
+	}
+	ev := events.APIGatewayV2HTTPRequest{
+		Version:               "2.0",
+		RouteKey:              route.Key(),
+		RawPath:               req.URL.Path,
+		RawQueryString:        req.URL.RawQuery,
+		Headers:               headers,
+		QueryStringParameters: query,
+		PathParameters:        params,
+		RequestContext: events.APIGatewayV2HTTPRequestContext{
+			RouteKey:  route.Key(),
+			RequestID: fmt.Sprintf("local-%d-%s", requestSeq.Add(1), hex.EncodeToString(id)),
+			Stage:     "$default",
+			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{
+				Method: req.Method, Path: req.URL.Path, Protocol: req.Proto,
+				SourceIP: strings.Split(req.RemoteAddr, ":")[0], UserAgent: req.UserAgent(),
+			},
+			TimeEpoch: time.Now().UnixMilli(),
+		},
+	}
+	if claims != nil {
+		ev.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{
+			JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: claims, Scopes: nil},
+		}
+	}
+	if utf8.Valid(body) {
+		ev.Body = string(body)
+	} else {
+		ev.Body, ev.IsBase64Encoded = base64.StdEncoding.EncodeToString(body), true
+	}
+	return ev
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

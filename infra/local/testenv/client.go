@@ -1,0 +1,191 @@
+package testenv
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kartamieszkanca/platform/infra/local/gateway"
+)
+
+// Resp is an API answer.
+type Resp struct {
+	Status int
+	Header http.Header
+	Body   []byte
+	// Calls is the request's DynamoDB round trips.
+	Calls int
+}
+
+// Problem is the problem+json body.
+type Problem struct {
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Code   string `json:"code"`
+	Detail string `json:"detail"`
+	Errors []struct {
+		Field string `json:"field"`
+		Code  string `json:"code"`
+	} `json:"errors"`
+}
+
+// Decode reads the JSON body into v.
+func (r *Resp) Decode(t testing.TB, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		t.Fatalf("decode %s: %v", r.Body, err)
+	}
+}
+
+// Problem reads the problem+json body, checking its content type and status.
+func (r *Resp) Problem(t testing.TB) Problem {
+	t.Helper()
+	if ct := r.Header.Get("Content-Type"); ct != "application/problem+json" {
+		t.Fatalf("content type %q, want application/problem+json (status %d, body %s)", ct, r.Status, r.Body)
+	}
+	var p Problem
+	r.Decode(t, &p)
+	if p.Status != r.Status || p.Code == "" {
+		t.Fatalf("problem %+v does not match status %d", p, r.Status)
+	}
+	return p
+}
+
+// Call sends a request. body is JSON-encoded unless it is a string or []byte;
+// headers are name, value pairs.
+func (e *Env) Call(t testing.TB, method, path, token string, body any, headers ...string) *Resp {
+	t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		j, err := json.Marshal(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd = bytes.NewReader(j)
+	}
+	req, err := http.NewRequest(method, e.URL+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := Client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	calls, _ := strconv.Atoi(res.Header.Get(gateway.CallsHeader))
+	return &Resp{Status: res.StatusCode, Header: res.Header, Body: b, Calls: calls}
+}
+
+// Expect fails the test unless the answer has the status.
+func (r *Resp) Expect(t testing.TB, status int) *Resp {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("status %d, want %d: %s", r.Status, status, r.Body)
+	}
+	return r
+}
+
+// Mail is a mail the SES emulator received.
+type Mail struct {
+	MessageID   string `json:"messageId"`
+	From        string `json:"from"`
+	Destination struct {
+		To []string `json:"to"`
+	} `json:"destination"`
+	Subject string `json:"subject"`
+	Body    struct {
+		Text string `json:"text"`
+		HTML string `json:"html"`
+	} `json:"body"`
+	At int64 `json:"at"`
+}
+
+// Mails lists the mail sent to an address so far.
+func (e *Env) Mails(t testing.TB, to string) []Mail {
+	t.Helper()
+	res, err := Client.Get(e.SES + "/store")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var store struct {
+		Emails []Mail `json:"emails"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&store); err != nil {
+		t.Fatal(err)
+	}
+	var out []Mail
+	for _, m := range store.Emails {
+		for _, d := range m.Destination.To {
+			if strings.EqualFold(d, to) {
+				out = append(out, m)
+			}
+		}
+	}
+	return out
+}
+
+// WaitMail waits for the n-th mail (1-based) to an address and returns it. The
+// wait is bounded so a lost mail fails the test instead of hanging it; the
+// bound is generous because it guards against loss, not slowness.
+func (e *Env) WaitMail(t testing.TB, to string, n int) Mail {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		ms := e.Mails(t, to)
+		if len(ms) >= n {
+			return ms[n-1]
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("mail #%d to %s never arrived (%d arrived)", n, to, len(ms))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+var tokenRe = regexp.MustCompile(`[?&]token=([A-Za-z0-9_-]+)`)
+
+// LinkToken is the token of the link in a mail, checking the link's page.
+func (m Mail) LinkToken(t testing.TB, page string) string {
+	t.Helper()
+	i := strings.Index(m.Body.Text, PortalURL+page+"?token=")
+	if i < 0 {
+		t.Fatalf("mail %q has no %s link: %s", m.Subject, page, m.Body.Text)
+	}
+	match := tokenRe.FindStringSubmatch(m.Body.Text[i:])
+	if match == nil {
+		t.Fatalf("mail %q: no token", m.Subject)
+	}
+	tok, _ := url.QueryUnescape(match[1])
+	return tok
+}
+
+// Email makes a unique address for a test.
+func Email(prefix string) string {
+	return fmt.Sprintf("%s-%s@example.com", prefix, randomHex(5))
+}
