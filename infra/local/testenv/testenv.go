@@ -60,7 +60,7 @@ func Main(m *testing.M) {
 func run(m *testing.M) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	e, stop, err := start(ctx)
+	e, stop, err := Start(ctx)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "testenv:", err)
 		return 1
@@ -70,7 +70,9 @@ func run(m *testing.M) int {
 	return m.Run()
 }
 
-func start(ctx context.Context) (*Env, func(), error) {
+// Start provisions a fresh table and pool on the emulators (starting them when
+// the environment names none) and serves the platform; stop undoes it.
+func Start(ctx context.Context) (*Env, func(), error) {
 	stopAll := func() {}
 	ends, ok := stack.FromEnv()
 	if !ok {

@@ -1,0 +1,72 @@
+# Karta Mieszkańca — the resident card platform's backend.
+# `make dev` runs the platform locally; `make test` runs the tests. Both install
+# what they need (pinned) on first use.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+GO ?= go
+FUNCTIONS := $(notdir $(wildcard functions/*))
+LAMBDA_FLAGS := -trimpath -tags lambda.norpc -ldflags "-s -w"
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export CDK_DISABLE_CLI_TELEMETRY := 1
+export CDK_DISABLE_VERSION_CHECK := 1
+
+.PHONY: help deps dev test test-go test-infra build bench invoke lint functions synth deploy clean
+
+help:
+	@echo "make dev      run the platform locally (API on :3000, mail inbox on :8005)"
+	@echo "make test     run every test (starts and stops the emulators itself)"
+	@echo "make build    build every function as an arm64 bootstrap under build/functions/"
+	@echo "make bench    measure binary sizes, init times and round trips into docs/performance.md"
+	@echo "make invoke   run one function with an event: make invoke FN=health EVENT=events/health.json"
+	@echo "make lint     gofmt, go vet, staticcheck"
+	@echo "make synth    write the CDK cloud assembly to cdk.out/ (no AWS account needed)"
+	@echo "make deploy   deploy with the CDK CLI (see infra/cdk/README.md)"
+
+deps:
+	@infra/local/install.sh
+
+dev: deps
+	$(GO) run ./infra/local/cmd/localstack dev
+
+test: deps test-go test-infra
+
+test-go:
+	$(GO) run ./infra/local/cmd/localstack run -- $(GO) test -count=1 ./...
+
+test-infra:
+	cd infra/cdk && CDK_OUTDIR=$(CURDIR)/build/cdk.out.test $(GO) test -count=1 ./...
+
+build:
+	@mkdir -p build/functions
+	@for f in $(FUNCTIONS); do \
+	  GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build $(LAMBDA_FLAGS) -o build/functions/$$f/bootstrap ./functions/$$f; \
+	done
+	@echo "built $(words $(FUNCTIONS)) functions into build/functions/"
+
+bench: deps
+	$(GO) run ./infra/local/cmd/localstack run -- $(GO) run ./infra/local/cmd/bench -out docs/performance.md
+
+invoke: deps
+	@test -n "$(FN)" -a -n "$(EVENT)" || { echo "usage: make invoke FN=<function> EVENT=events/<file>.json"; exit 2; }
+	$(GO) run ./infra/local/cmd/localstack run -- $(GO) run ./infra/local/cmd/invoke $(FN) $(EVENT)
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+	cd infra/cdk && $(GO) vet ./... && $(GO) run $(STATICCHECK) ./...
+
+functions:
+	$(GO) test ./shared/catalog -run TestFunctionsWiring -update
+
+synth:
+	cd infra/cdk && CDK_OUTDIR=$(CURDIR)/cdk.out $(GO) run .
+
+deploy: build
+	@echo "Deploying needs AWS credentials and a bootstrapped account: see infra/cdk/README.md."
+	cd /tmp && npx --yes aws-cdk@2 deploy --app "cd $(CURDIR)/infra/cdk && go run ." --output $(CURDIR)/cdk.out $(CDK_ARGS)
+
+clean:
+	rm -rf build cdk.out .local/dev
