@@ -19,6 +19,7 @@ require (
 	github.com/nyaruka/phonenumbers v1.8.1
 	github.com/oklog/ulid/v2 v2.1.2
 	github.com/trustelem/zxcvbn v1.0.1
+	gopkg.in/yaml.v3 v3.0.1
 )
 
 require (

@@ -92,16 +92,13 @@ func sendLink(d *platform.Deps, l link) httpapi.Handler {
 			store.Cond(expression.Name("status").Equal(expression.Value(l.status)).
 				And(expression.AttributeNotExists(expression.Name(l.sentAttr)).
 					Or(expression.Name(l.sentAttr).Equal(expression.Value(l.sentAt(acc)))))),
-			errQuiet)
+			httpapi.Instead(httpapi.Accepted()))
 		tx.Create(&store.Token{Key: store.TokenKey(hash), Purpose: l.purpose, AccountID: acc.AccountID, Email: acc.Email,
 			HouseholdID: acc.HouseholdID, ProfileID: acc.ProfileID,
 			ExpiresAt: now.Add(ttl).Unix(), TTL: now.Add(ttl).Unix()}, nil)
 		mail.Enqueue(tx, now, l.purpose+"#"+hash[:32], l.template, acc.Email,
 			map[string]string{"firstName": acc.FirstName, "link": d.Config.PortalURL + l.path + "?token=" + token}, nil)
-		if err := d.Table().Commit(ctx, tx); err != nil && !errors.Is(err, errQuiet) {
-			return nil, err
-		}
-		return httpapi.Accepted(), nil
+		return httpapi.Accepted().With(tx), nil
 	}
 }
 

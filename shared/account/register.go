@@ -140,15 +140,11 @@ func existing(ctx context.Context, d *platform.Deps, email string, b *registerBo
 	now := d.Now()
 	tx := &store.Tx{}
 	id := "exists#" + store.Hash(email)[:32] + "#" + now.UTC().Format(time.DateOnly)
+	// Already notified today: the same 202, no second mail.
 	mail.Enqueue(tx, now, id, mail.AccountExists, email,
-		map[string]string{"link": d.Config.PortalURL + "/forgot-password"}, errAlreadyNotified)
-	if err := d.Table().Commit(ctx, tx); err != nil && !errors.Is(err, errAlreadyNotified) {
-		return nil, err
-	}
-	return httpapi.Accepted(), nil
+		map[string]string{"link": d.Config.PortalURL + "/forgot-password"}, httpapi.Instead(httpapi.Accepted()))
+	return httpapi.Accepted().With(tx), nil
 }
-
-var errAlreadyNotified = errors.New("account: owner already notified today")
 
 // created stores a new resident: account, e-mail claim, head profile, consents,
 // activation token and mail, in one transaction; the password goes to Cognito.
@@ -168,8 +164,11 @@ func created(ctx context.Context, d *platform.Deps, sub, email string, b *regist
 		acc.Phone, _ = phone.Normalize(*b.Phone)
 	}
 	tx := &store.Tx{}
-	tx.Create(acc, errAccountRace)
-	tx.Create(&store.EmailClaim{Key: store.EmailKey(email), AccountID: sub}, errAccountRace)
+	// A concurrent registration of the same e-mail won; its owner completes it,
+	// and this answer must look the same.
+	race := httpapi.Instead(httpapi.Accepted())
+	tx.Create(acc, race)
+	tx.Create(&store.EmailClaim{Key: store.EmailKey(email), AccountID: sub}, race)
 	tx.Create(&store.Profile{
 		Key: store.ProfileKey(profileID, profileID), ProfileID: profileID, HouseholdID: profileID, AccountID: sub,
 		FirstName: b.FirstName, LastName: b.LastName, BirthDate: b.BirthDate, Status: store.AccountPending,
@@ -191,18 +190,8 @@ func created(ctx context.Context, d *platform.Deps, sub, email string, b *regist
 		ExpiresAt: now.Add(linktoken.ActivationTTL).Unix(), TTL: now.Add(linktoken.ActivationTTL).Unix()}, nil)
 	mail.Enqueue(tx, now, "activation#"+hash[:32], mail.Activation, email,
 		map[string]string{"firstName": b.FirstName, "link": d.Config.PortalURL + "/activate?token=" + token}, nil)
-	if err := d.Table().Commit(ctx, tx); err != nil {
-		if errors.Is(err, errAccountRace) {
-			// A concurrent registration of the same e-mail won; its owner
-			// completes it, and this answer must look the same.
-			return httpapi.Accepted(), nil
-		}
-		return nil, err
-	}
-	return httpapi.Accepted(), nil
+	return httpapi.Accepted().With(tx), nil
 }
-
-var errAccountRace = errors.New("account: registered concurrently")
 
 type tokenBody struct {
 	Token string `json:"token"`

@@ -32,7 +32,7 @@ var PublicKinds = map[string]bool{PickupPoints: true, DuplicateReasons: true, Id
 // pickup point's address, an identifier type's pattern...), so the operator
 // module can grow a kind without a migration.
 type Entry struct {
-	store.Key
+	store.Key `json:"-"`
 	ID     string         `dynamodbav:"id" json:"id"`
 	Name   string         `dynamodbav:"name" json:"name"`
 	Active bool           `dynamodbav:"active" json:"active"`
@@ -42,7 +42,7 @@ type Entry struct {
 
 // Clause is a consent clause.
 type Clause struct {
-	store.Key
+	store.Key `json:"-"`
 	ID        string `dynamodbav:"id" json:"id"`
 	Title     string `dynamodbav:"title" json:"title"`
 	Body      string `dynamodbav:"body" json:"body"`

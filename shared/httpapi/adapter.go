@@ -94,11 +94,14 @@ func (a *Adapter) run(ctx context.Context, r *Request, rec *store.Idempotency) (
 		return nil, err
 	}
 	if rec != nil && resp.Status < 300 {
-		body, err := json.Marshal(resp.Body)
-		if err != nil {
-			return nil, err
+		rec.Status = resp.Status
+		if resp.Body != nil {
+			body, err := json.Marshal(resp.Body)
+			if err != nil {
+				return nil, err
+			}
+			rec.Response = body
 		}
-		rec.Status, rec.Response = resp.Status, body
 		rec.TTL = a.Table.Now().Add(idempotencyTTL).Unix()
 		if resp.Tx == nil {
 			resp.Tx = &store.Tx{}
@@ -106,8 +109,15 @@ func (a *Adapter) run(ctx context.Context, r *Request, rec *store.Idempotency) (
 		resp.Tx.Create(rec, errReplay)
 	}
 	if err := a.Table.Commit(ctx, resp.Tx); err != nil {
-		if errors.Is(err, errReplay) {
-			return a.replay(ctx, rec)
+		if rec != nil {
+			// A racing retry may have committed first: its answer is ours.
+			if old, rerr := a.replay(ctx, rec); old != nil || rerr != nil {
+				return old, rerr
+			}
+		}
+		var in *instead
+		if errors.As(err, &in) {
+			return in.resp, nil
 		}
 		return nil, err
 	}
@@ -134,8 +144,11 @@ func (a *Adapter) replay(ctx context.Context, rec *store.Idempotency) (*Response
 	if old.BodyHash != rec.BodyHash {
 		return nil, apierr.New(apierr.IdempotencyKeyReused, "This Idempotency-Key was used with another body.")
 	}
-	return &Response{Status: old.Status, Body: json.RawMessage(old.Response),
-		Headers: map[string]string{"Idempotent-Replayed": "true"}}, nil
+	resp := &Response{Status: old.Status, Headers: map[string]string{"Idempotent-Replayed": "true"}}
+	if len(old.Response) > 0 {
+		resp.Body = json.RawMessage(old.Response)
+	}
+	return resp, nil
 }
 
 // authorize checks the token's presence and role (the JWT itself is verified by

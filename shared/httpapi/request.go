@@ -111,3 +111,12 @@ type List[T any] struct {
 	Items      []T     `json:"items"`
 	NextCursor *string `json:"nextCursor"`
 }
+
+// Instead is an error that answers a response: a write's onFail for a lost race
+// whose outcome is still a success to the client (e.g. a duplicate notice
+// already sent), so the handler need not commit its writes itself.
+func Instead(resp *Response) error { return &instead{resp} }
+
+type instead struct{ resp *Response }
+
+func (i *instead) Error() string { return "answered instead" }

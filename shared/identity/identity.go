@@ -167,8 +167,8 @@ func (p *Pool) Refresh(ctx context.Context, refreshToken string) (Tokens, error)
 // Revoke revokes a refresh token (and the access tokens issued with it).
 func (p *Pool) Revoke(ctx context.Context, refreshToken string) error {
 	_, err := p.API.RevokeToken(ctx, &cip.RevokeTokenInput{ClientId: &p.ClientID, Token: &refreshToken})
-	var na *types.NotAuthorizedException
-	if errors.As(err, &na) {
+	var ae smithy.APIError
+	if errors.As(err, &ae) && ae.ErrorCode() == "NotAuthorizedException" {
 		return nil // already revoked or unknown: logging out twice is fine
 	}
 	return wrap("revoke", err)

@@ -125,6 +125,6 @@ type Idempotency struct {
 	Key
 	BodyHash string `dynamodbav:"bodyHash"`
 	Status   int    `dynamodbav:"status"`
-	Response []byte `dynamodbav:"response"`
+	Response []byte `dynamodbav:"response,omitempty"`
 	TTL      int64  `dynamodbav:"ttl"`
 }

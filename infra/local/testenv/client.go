@@ -2,6 +2,7 @@ package testenv
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,7 +14,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
 	"github.com/kartamieszkanca/platform/infra/local/gateway"
+	"github.com/kartamieszkanca/platform/shared/store"
 )
 
 // Resp is an API answer.
@@ -188,4 +195,32 @@ func (m Mail) LinkToken(t testing.TB, page string) string {
 // Email makes a unique address for a test.
 func Email(prefix string) string {
 	return fmt.Sprintf("%s-%s@example.com", prefix, randomHex(5))
+}
+
+// Outbox lists the outbox mail written for an address: unlike the inbox it is
+// complete the moment a request is answered, so tests count mail with it.
+// (A Scan: test tables are small; the platform itself never scans.)
+func (e *Env) Outbox(t testing.TB, to string) []store.Outbox {
+	t.Helper()
+	db := dynamodb.NewFromConfig(e.Deps.AWS, func(o *dynamodb.Options) { o.DisableValidateResponseChecksum = true })
+	var out []store.Outbox
+	p := dynamodb.NewScanPaginator(db, &dynamodb.ScanInput{
+		TableName:                 &e.Resources.Table,
+		FilterExpression:          aws.String("begins_with(PK, :p) AND #to = :to"),
+		ExpressionAttributeNames:  map[string]string{"#to": "to"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":p": &types.AttributeValueMemberS{Value: store.OutboxPrefix}, ":to": &types.AttributeValueMemberS{Value: to}},
+		ConsistentRead:            aws.Bool(true),
+	})
+	for p.HasMorePages() {
+		page, err := p.NextPage(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var items []store.Outbox
+		if err := attributevalue.UnmarshalListOfMaps(page.Items, &items); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, items...)
+	}
+	return out
 }

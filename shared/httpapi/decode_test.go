@@ -1,0 +1,121 @@
+package httpapi
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/kartamieszkanca/platform/shared/apierr"
+)
+
+type sample struct {
+	Email string   `json:"email"`
+	Age   int      `json:"age"`
+	Tags  []string `json:"tags"`
+}
+
+func (s *sample) Validate(c *Checks) {
+	c.Email("email", s.Email)
+	if s.Age < 0 {
+		c.Fail("age", "out_of_range")
+	}
+}
+
+func req(contentType, body string) *Request {
+	h := map[string]string{}
+	if contentType != "" {
+		h["content-type"] = contentType
+	}
+	return &Request{Event: &events.APIGatewayV2HTTPRequest{Headers: h}, Body: []byte(body)}
+}
+
+// R14.2: bad input gets a stable code and a status from the one table.
+func TestDecode(t *testing.T) {
+	cases := []struct {
+		name, ct, body string
+		code           apierr.Code
+		status         int
+		field          string
+	}{
+		{"valid", "application/json", `{"email":"a@example.com","age":3}`, "", 0, ""},
+		{"charset", "application/json; charset=utf-8", `{"email":"a@example.com"}`, "", 0, ""},
+		{"empty", "application/json", ``, apierr.MalformedJSON, 400, ""},
+		{"syntax", "application/json", `{"email":`, apierr.MalformedJSON, 400, ""},
+		{"not an object", "application/json", `[1,2]`, apierr.MalformedJSON, 400, ""},
+		{"trailing", "application/json", `{"email":"a@example.com"} {}`, apierr.MalformedJSON, 400, ""},
+		{"unknown field", "application/json", `{"email":"a@example.com","admin":true}`, apierr.UnknownField, 400, "admin"},
+		{"wrong type", "application/json", `{"email":"a@example.com","age":"old"}`, apierr.Validation, 422, "age"},
+		{"rule", "application/json", `{"email":"not-an-address"}`, apierr.Validation, 422, "email"},
+		{"form", "application/x-www-form-urlencoded", `email=a`, apierr.UnsupportedMediaType, 415, ""},
+		{"too large", "application/json", `{"email":"` + strings.Repeat("a", MaxBody) + `"}`, apierr.PayloadTooLarge, 413, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var s sample
+			err := Decode(req(c.ct, c.body), &s)
+			if c.code == "" {
+				if err != nil {
+					t.Fatalf("unexpected error %v", err)
+				}
+				return
+			}
+			e := apierr.From(err)
+			if e == nil || e.Code != c.code || e.Status() != c.status {
+				t.Fatalf("got %v, want %s/%d", err, c.code, c.status)
+			}
+			if c.field != "" && (len(e.Fields) == 0 || e.Fields[0].Field != c.field) {
+				t.Fatalf("fields %+v, want %s", e.Fields, c.field)
+			}
+		})
+	}
+}
+
+func TestBirthDate(t *testing.T) {
+	now := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+	for v, want := range map[string]string{"1990-04-12": "", "": "required", "12.04.1990": "invalid_date",
+		"2027-01-01": "out_of_range", "1899-12-31": "out_of_range", "1990-02-30": "invalid_date"} {
+		var c Checks
+		c.BirthDate("birthDate", v, now)
+		got := ""
+		if len(c.fields) > 0 {
+			got = c.fields[0].Code
+		}
+		if got != want {
+			t.Errorf("BirthDate(%q) = %q, want %q", v, got, want)
+		}
+	}
+}
+
+func TestParseGroups(t *testing.T) {
+	for in, want := range map[string]string{"": "", "[operators]": "operators", "[operators partners]": "operators,partners",
+		`["operators","inspectors"]`: "operators,inspectors", "partners": "partners"} {
+		if got := strings.Join(parseGroups(in), ","); got != want {
+			t.Errorf("parseGroups(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// FuzzDecode: no input makes the decoder panic or answer anything but a client
+// error with a known code.
+func FuzzDecode(f *testing.F) {
+	for _, s := range []string{`{}`, `{"email":"a@b.pl","age":1,"tags":["x"]}`, `{"email":1}`, `[]`, `null`, `"x"`,
+		`{"tags":[1]}`, `{"a":{"b":[]}}`, "\xff\xfe", `{"email":"a@b.pl"}{`, `{"age":1e400}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		var s sample
+		err := Decode(req("application/json", body), &s)
+		if err == nil {
+			return
+		}
+		e := apierr.From(err)
+		if e == nil {
+			t.Fatalf("non-client error %v for %q", err, body)
+		}
+		if st := e.Status(); st < 400 || st >= 500 {
+			t.Fatalf("status %d for %q", st, body)
+		}
+	})
+}
