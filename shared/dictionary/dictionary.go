@@ -33,11 +33,11 @@ var PublicKinds = map[string]bool{PickupPoints: true, DuplicateReasons: true, Id
 // module can grow a kind without a migration.
 type Entry struct {
 	store.Key `json:"-"`
-	ID     string         `dynamodbav:"id" json:"id"`
-	Name   string         `dynamodbav:"name" json:"name"`
-	Active bool           `dynamodbav:"active" json:"active"`
-	Order  int            `dynamodbav:"order" json:"-"`
-	Fields map[string]any `dynamodbav:"fields,omitempty" json:"-"`
+	ID        string         `dynamodbav:"id" json:"id"`
+	Name      string         `dynamodbav:"name" json:"name"`
+	Active    bool           `dynamodbav:"active" json:"active"`
+	Order     int            `dynamodbav:"order" json:"-"`
+	Fields    map[string]any `dynamodbav:"fields,omitempty" json:"-"`
 }
 
 // Clause is a consent clause.

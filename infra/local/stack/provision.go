@@ -40,8 +40,8 @@ func Provision(ctx context.Context, cfg aws.Config, e Endpoints, table, pool, bu
 	}
 	idp := cip.NewFromConfig(cfg, func(o *cip.Options) { o.RetryMaxAttempts = 1 })
 	out, err := idp.CreateUserPool(ctx, &cip.CreateUserPoolInput{
-		PoolName:           &pool,
-		UsernameAttributes: []ciptypes.UsernameAttributeType{ciptypes.UsernameAttributeTypeEmail},
+		PoolName:              &pool,
+		UsernameAttributes:    []ciptypes.UsernameAttributeType{ciptypes.UsernameAttributeTypeEmail},
 		AdminCreateUserConfig: &ciptypes.AdminCreateUserConfigType{AllowAdminCreateUserOnly: true},
 		Policies: &ciptypes.UserPoolPolicyType{PasswordPolicy: &ciptypes.PasswordPolicyType{
 			MinimumLength: aws.Int32(password.MinLength),

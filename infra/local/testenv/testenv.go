@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strings"
 	"testing"
 
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
@@ -25,6 +26,7 @@ import (
 	"github.com/kartamieszkanca/platform/shared/config"
 	"github.com/kartamieszkanca/platform/shared/mail"
 	"github.com/kartamieszkanca/platform/shared/platform"
+	"github.com/kartamieszkanca/platform/shared/store"
 )
 
 // StaffPassword is the seeded staff accounts' password in tests.
@@ -32,6 +34,10 @@ const StaffPassword = "LocalPassword-2026"
 
 // PortalURL is the portal address mail links point to in tests.
 const PortalURL = "http://portal.test"
+
+// UnpolledOutbox starts the ids of outbox items the environment's stream leaves
+// to the test that wrote them.
+const UnpolledOutbox = store.OutboxPrefix + "unpolled#"
 
 // Env is the running platform.
 type Env struct {
@@ -122,6 +128,7 @@ func Start(ctx context.Context) (*Env, func(), error) {
 		Table:   res.Table,
 		Handler: mail.StreamHandler(d),
 		Log:     d.Log,
+		Skip:    func(pk string) bool { return strings.HasPrefix(pk, UnpolledOutbox) },
 	}
 	done := make(chan struct{})
 	go func() { defer close(done); _ = poller.Run(pctx) }()

@@ -1,0 +1,34 @@
+package mail
+
+import (
+	"strings"
+	"testing"
+)
+
+// R14.1: every template renders in Polish, as text and as escaped HTML.
+func TestRender(t *testing.T) {
+	data := map[string]string{"firstName": "Zażółć <b>", "link": "http://portal.test/x?token=abc&y=1"}
+	for _, name := range []string{Activation, AccountExists, PasswordReset, PasswordChanged} {
+		m, err := Render(name, "pl", data)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if m.Subject == "" || !strings.Contains(m.Text, "Urząd Miasta") || !strings.Contains(m.Text, data["link"]) {
+			t.Errorf("%s: incomplete %+v", name, m)
+		}
+		if strings.Contains(m.HTML, "<b>") || !strings.Contains(m.HTML, "token=abc&amp;y=1") {
+			t.Errorf("%s: HTML not escaped: %s", name, m.HTML)
+		}
+	}
+	// Another language falls back to Polish.
+	en, err := Render(Activation, "en", data)
+	if err != nil || en.Subject != "Aktywuj konto w portalu Karty Mieszkańca" {
+		t.Fatalf("fallback: %q %v", en.Subject, err)
+	}
+	if _, err := Render(Activation, "pl", map[string]string{"link": "x"}); err == nil {
+		t.Fatal("a missing value rendered silently")
+	}
+	if _, err := Render("nope", "pl", data); err == nil {
+		t.Fatal("an unknown template rendered")
+	}
+}

@@ -1,0 +1,122 @@
+package mail_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+	"github.com/aws/smithy-go/middleware"
+
+	"github.com/kartamieszkanca/platform/infra/local/testenv"
+	"github.com/kartamieszkanca/platform/shared/mail"
+	"github.com/kartamieszkanca/platform/shared/store"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+// outage makes the SES client fail its first n sends before they leave the
+// process, as an SES outage or throttling would: the emulator cannot.
+func outage(n int64) (func(*sesv2.Options), *atomic.Int64) {
+	var calls atomic.Int64
+	return func(o *sesv2.Options) {
+		o.RetryMaxAttempts = 1
+		o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
+			return s.Finalize.Add(middleware.FinalizeMiddlewareFunc("outage",
+				func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+					if calls.Add(1) <= n {
+						return middleware.FinalizeOutput{}, middleware.Metadata{}, errors.New("ses unavailable")
+					}
+					return next.HandleFinalize(ctx, in)
+				}), middleware.After)
+		})
+	}, &calls
+}
+
+func enqueue(t *testing.T, e *testenv.Env, to string) (store.Key, events.DynamoDBEvent) {
+	t.Helper()
+	tx := &store.Tx{}
+	id := strings.TrimPrefix(testenv.UnpolledOutbox, store.OutboxPrefix) + to
+	mail.Enqueue(tx, time.Now(), id, mail.PasswordChanged, to, map[string]string{"link": "http://portal.test/x"}, nil)
+	if err := e.Deps.Table().Commit(context.Background(), tx); err != nil {
+		t.Fatal(err)
+	}
+	k := store.OutboxKey(id)
+	ev := events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{{EventName: "INSERT", Change: events.DynamoDBStreamRecord{
+		SequenceNumber: "1", Keys: map[string]events.DynamoDBAttributeValue{"PK": events.NewStringAttribute(k.PK), "SK": events.NewStringAttribute(k.SK)},
+	}}}}
+	return k, ev
+}
+
+// R14.1 and the outbox: a send that fails is reported for retry and the mail
+// stays unsent; the retry sends it; a further delivery of the same record
+// (the stream is at-least-once) sends nothing.
+func TestSenderSurvivesOutage(t *testing.T) {
+	e := testenv.Get(t)
+	to := testenv.Email("outage")
+	k, ev := enqueue(t, e, to)
+	opt, calls := outage(2)
+	s := &mail.Sender{Table: e.Deps.Table(), SES: sesv2.NewFromConfig(e.Deps.AWS, opt), From: "no-reply@karta.example", Log: e.Deps.Log}
+
+	for attempt := 1; attempt <= 2; attempt++ {
+		resp, err := s.HandleStream(context.Background(), ev)
+		if err != nil || len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != "1" {
+			t.Fatalf("attempt %d during the outage: %+v %v", attempt, resp, err)
+		}
+		var m store.Outbox
+		if err := e.Deps.Table().Get(context.Background(), k, &m); err != nil || m.SentAt != 0 || m.LeaseUntil != 0 {
+			t.Fatalf("after failed attempt %d: %+v %v", attempt, m, err)
+		}
+	}
+	for range 3 {
+		resp, err := s.HandleStream(context.Background(), ev)
+		if err != nil || len(resp.BatchItemFailures) != 0 {
+			t.Fatalf("after the outage: %+v %v", resp, err)
+		}
+	}
+	if n := calls.Load(); n != 3 {
+		t.Fatalf("%d SES calls, want 2 failed and 1 sent", n)
+	}
+	var m store.Outbox
+	if err := e.Deps.Table().Get(context.Background(), k, &m); err != nil || m.SentAt == 0 || m.MessageID == "" || m.Attempts != 3 {
+		t.Fatalf("sent record %+v %v", m, err)
+	}
+	e.WaitMail(t, to, 1)
+	if n := len(e.Mails(t, to)); n != 1 {
+		t.Fatalf("%d mails", n)
+	}
+}
+
+// A mail claimed by another attempt (its lease still running) is not sent
+// again but retried later; once the lease runs out, it is sent.
+func TestSenderRespectsLease(t *testing.T) {
+	e := testenv.Get(t)
+	to := testenv.Email("lease")
+	_, ev := enqueue(t, e, to)
+	k := store.OutboxKey(strings.TrimPrefix(testenv.UnpolledOutbox, store.OutboxPrefix) + to)
+	// Another attempt holds the mail: leased until an hour from now.
+	if err := e.Deps.Table().Update(context.Background(), k,
+		expression.Set(expression.Name("leaseUntil"), expression.Value(time.Now().Add(time.Hour).Unix())), nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	opt, calls := outage(0)
+	s := &mail.Sender{Table: e.Deps.Table(), SES: sesv2.NewFromConfig(e.Deps.AWS, opt), From: "no-reply@karta.example", Log: e.Deps.Log}
+	resp, err := s.HandleStream(context.Background(), ev)
+	if err != nil || len(resp.BatchItemFailures) != 1 || calls.Load() != 0 {
+		t.Fatalf("leased mail: %+v %v calls=%d", resp, err, calls.Load())
+	}
+	// The lease runs out (the attempt died): the mail goes out once.
+	if err := e.Deps.Table().Update(context.Background(), k,
+		expression.Set(expression.Name("leaseUntil"), expression.Value(time.Now().Add(-time.Second).Unix())), nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if resp, err := s.HandleStream(context.Background(), ev); err != nil || len(resp.BatchItemFailures) != 0 || calls.Load() != 1 {
+		t.Fatalf("expired lease: %+v %v calls=%d", resp, err, calls.Load())
+	}
+	e.WaitMail(t, to, 1)
+}
