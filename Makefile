@@ -61,7 +61,7 @@ lint:
 functions:
 	$(GO) test ./shared/catalog -run TestFunctionsWiring -update
 
-synth:
+synth: build
 	cd infra/cdk && CDK_OUTDIR=$(CURDIR)/cdk.out $(GO) run .
 
 deploy: build

@@ -23,8 +23,10 @@ type Alarms struct {
 }
 
 // alarmPeriod: one five-minute window; every alarm fires on the first
-// occurrence, since a 5xx or a function error here is always a defect.
-var alarmPeriod = awscdk.Duration_Minutes(jsii.Number(5))
+// occurrence, since a 5xx or a function error here is always a defect. (A
+// function, not a variable: a jsii call at package init would start the jsii
+// runtime before main can configure it.)
+func alarmPeriod() awscdk.Duration { return awscdk.Duration_Minutes(jsii.Number(5)) }
 
 // NewAlarms creates the encrypted topic (TLS-only publishing) and, when an
 // address is configured, its e-mail subscription.
@@ -70,7 +72,7 @@ func (a *Alarms) alarm(scope constructs.Construct, id, desc string, metric awscl
 }
 
 func sum() *awscloudwatch.MetricOptions {
-	return &awscloudwatch.MetricOptions{Period: alarmPeriod, Statistic: jsii.String("Sum")}
+	return &awscloudwatch.MetricOptions{Period: alarmPeriod(), Statistic: jsii.String("Sum")}
 }
 
 // WatchFunction adds the error and throttle alarms of one function, next to it
@@ -83,7 +85,7 @@ func (a *Alarms) WatchFunction(scope constructs.Construct, name string, fn awsla
 // WatchQueue alarms as soon as a dead-letter queue holds a message.
 func (a *Alarms) WatchQueue(scope constructs.Construct, id, what string, q awssqs.IQueue) {
 	a.alarm(scope, id, what+" has messages", q.MetricApproximateNumberOfMessagesVisible(
-		&awscloudwatch.MetricOptions{Period: alarmPeriod, Statistic: jsii.String("Maximum")}))
+		&awscloudwatch.MetricOptions{Period: alarmPeriod(), Statistic: jsii.String("Maximum")}))
 }
 
 // Watch adds an alarm on any metric (used for the API's 5xx count).

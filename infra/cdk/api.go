@@ -99,7 +99,7 @@ func NewAPI(scope constructs.Construct, id string, cfg Config, identity *Identit
 		})
 
 	alarms.Watch(c, "ServerErrorsAlarm", "The API answered with 5xx",
-		api.MetricServerError(&awscloudwatch.MetricOptions{Period: alarmPeriod, Statistic: jsii.String("Sum")}))
+		api.MetricServerError(&awscloudwatch.MetricOptions{Period: alarmPeriod(), Statistic: jsii.String("Sum")}))
 	awscdk.NewCfnOutput(scope, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{Value: stage.Url()})
 
 	return &API{
@@ -141,7 +141,7 @@ func (a *API) AddRoutes(fns *Functions, table []routes.Route) {
 		})
 		if r.Access == routes.Public {
 			cdknag.NagSuppressions_AddResourceSuppressions(route.Node().DefaultChild(), &[]*cdknag.NagPackSuppression{{
-				Id: jsii.String("AwsSolutions-APIGW4"),
+				Id: jsii.String("AwsSolutions-APIG4"),
 				Reason: jsii.String("Public by design in the route table (" + r.Key() + "): callers have no " +
 					"token yet (registration, activation, login, password reset) or the data is public."),
 			}}, jsii.Bool(false))

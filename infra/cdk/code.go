@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // placeholderBootstrap stands in for a function binary when synthesizing
@@ -17,7 +18,7 @@ const placeholderBootstrap = "#!/bin/sh\necho 'placeholder bootstrap: run make b
 // lists the functions given a placeholder.
 func functionDirs(cfg Config, names []string) (map[string]string, []string, error) {
 	dirs := map[string]string{}
-	var placeheld []string
+	var placeheld, missing []string
 	var errs []error
 	for _, name := range names {
 		dir := filepath.Join(cfg.FunctionsDir, name)
@@ -26,9 +27,7 @@ func functionDirs(cfg Config, names []string) (map[string]string, []string, erro
 			continue
 		}
 		if cfg.PlaceholderDir == "" {
-			errs = append(errs, fmt.Errorf("function %s: no %s; run `make build` first, or synthesize with "+
-				"-c placeholderFunctions=true (or %s=1) for a template without function code",
-				name, filepath.Join(dir, "bootstrap"), PlaceholderEnv))
+			missing = append(missing, name)
 			continue
 		}
 		pdir := filepath.Join(cfg.PlaceholderDir, name)
@@ -42,6 +41,11 @@ func functionDirs(cfg Config, names []string) (map[string]string, []string, erro
 		}
 		dirs[name] = pdir
 		placeheld = append(placeheld, name)
+	}
+	if len(missing) > 0 {
+		errs = append(errs, fmt.Errorf("no %s for: %s; run `make build` first, or synthesize with "+
+			"-c placeholderFunctions=true (or %s=1) for a template without function code",
+			filepath.Join(cfg.FunctionsDir, "<name>", "bootstrap"), strings.Join(missing, ", "), PlaceholderEnv))
 	}
 	return dirs, placeheld, errors.Join(errs...)
 }

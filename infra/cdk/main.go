@@ -22,31 +22,61 @@ func run() int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	// The CLI sets CDK_OUTDIR; without it (`go run .`) the assembly goes to
-	// cdk.out at the repository root, where the CLI would put it.
-	outdir := os.Getenv("CDK_OUTDIR")
-	if outdir == "" {
-		outdir = filepath.Join(root, "cdk.out")
-	}
-	if outdir, err = filepath.Abs(outdir); err != nil {
+	outdir, err := assemblyDir(root)
+	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
 	os.Setenv("CDK_OUTDIR", outdir)
 	app, _, err := newApp(root, outdir, nil, DefaultInputs())
+	if err == nil {
+		err = synth(app)
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	app.Synth(nil)
 	return 0
 }
 
+// assemblyDir is where the cloud assembly goes. Without CDK_OUTDIR (`go run .`)
+// it is cdk.out at the repository root, where the CLI looks by default. The CLI
+// passes its --output as given, usually the relative "cdk.out", meant from the
+// folder of cdk.json; cdk.json's app command changes into infra/cdk first, so a
+// relative path from the CLI (it also sets CDK_CLI_VERSION) is taken from the
+// root. A relative path set by hand is taken from the working directory.
+func assemblyDir(root string) (string, error) {
+	dir := os.Getenv("CDK_OUTDIR")
+	switch {
+	case dir == "":
+		dir = filepath.Join(root, "cdk.out")
+	case !filepath.IsAbs(dir) && os.Getenv("CDK_CLI_VERSION") != "":
+		dir = filepath.Join(root, dir)
+	}
+	return filepath.Abs(dir)
+}
+
+// synth writes the cloud assembly. The jsii runtime reports a failed synth
+// (cdk-nag errors among others, listed above it) as a panic.
+func synth(app awscdk.App) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("synth failed: %v", r)
+		}
+	}()
+	app.Synth(nil)
+	return nil
+}
+
 // quietJSII silences the jsii runtime's notice about Node 20 reaching end of
-// life; it is printed on every run and is not about this app.
+// life; it is printed on every run and is not about this app. The runtime
+// captures its environment when the first jsii package initializes (before
+// main), so the not yet started runtime is closed and the next call starts a
+// fresh one that sees the variable.
 func quietJSII() {
 	if os.Getenv("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION") == "" {
 		os.Setenv("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+		jsii.Close()
 	}
 }
 
