@@ -5,11 +5,14 @@ package catalog
 
 import (
 	"github.com/kartamieszkanca/platform/shared/account"
+	"github.com/kartamieszkanca/platform/shared/application"
+	"github.com/kartamieszkanca/platform/shared/card"
 	"github.com/kartamieszkanca/platform/shared/dictionary"
 	"github.com/kartamieszkanca/platform/shared/entry"
 	"github.com/kartamieszkanca/platform/shared/health"
 	"github.com/kartamieszkanca/platform/shared/mail"
 	"github.com/kartamieszkanca/platform/shared/profile"
+	"github.com/kartamieszkanca/platform/shared/upload"
 )
 
 // HTTP holds the route handlers by function name.
@@ -31,6 +34,24 @@ var HTTP = map[string]entry.HTTPFactory{
 	"change-password":      account.ChangePassword,
 	"list-profiles":        profile.List,
 	"get-profile":          profile.Get,
+
+	"list-available-applications": application.Available,
+	"create-application":          application.Create,
+	"list-applications":           application.List,
+	"get-application":             application.Get,
+	"update-application":          application.Update,
+	"submit-application":          application.Submit,
+	"delete-application":          application.Delete,
+	"list-review-queue":           application.Queue,
+	"get-review-application":      application.ReviewGet,
+	"start-review":                application.StartReview,
+	"decide-application":          application.Decide,
+
+	"list-cards":      card.List,
+	"block-card":      card.Block,
+	"set-card-status": card.SetStatus,
+	"unblock-card":    card.Unblock,
+	"create-upload":   upload.Create,
 }
 
 // Streams holds the stream consumers by function name.

@@ -25,6 +25,10 @@ const (
 	AccountExists   = "account_exists"
 	PasswordReset   = "password_reset"
 	PasswordChanged = "password_changed"
+	AppSubmitted    = "application_submitted"
+	AppAccepted     = "application_accepted"
+	AppRejected     = "application_rejected"
+	CardReady       = "card_ready"
 )
 
 // DefaultLang is the language of every mail unless the recipient chose another.

@@ -7,8 +7,9 @@ import (
 
 // R14.1: every template renders in Polish, as text and as escaped HTML.
 func TestRender(t *testing.T) {
-	data := map[string]string{"firstName": "Zażółć <b>", "link": "http://portal.test/x?token=abc&y=1"}
-	for _, name := range []string{Activation, AccountExists, PasswordReset, PasswordChanged} {
+	data := map[string]string{"firstName": "Zażółć <b>", "link": "http://portal.test/x?token=abc&y=1",
+		"typeName": "Wydanie karty", "applicationId": "01J", "comment": "<b>", "number": "912345678903", "pickupPoint": "Rynek 1"}
+	for _, name := range []string{Activation, AccountExists, PasswordReset, PasswordChanged, AppSubmitted, AppAccepted, AppRejected, CardReady} {
 		m, err := Render(name, "pl", data)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)

@@ -142,6 +142,26 @@ var All = []Route{
 
 	{Method: "GET", Path: "/profiles", Function: "list-profiles", Access: Resident, Needs: rd, Summary: "Profiles the caller may switch to"},
 	{Method: "GET", Path: "/profiles/{profileId}", Function: "get-profile", Access: Resident, Needs: rd, Summary: "One profile"},
+
+	{Method: "POST", Path: "/profiles/{profileId}/uploads", Function: "create-upload", Access: Resident, Needs: Needs{Table: WriteTable, FilesWrite: true}, Idempotent: true, Summary: "Start a file upload (presigned POST)"},
+
+	{Method: "GET", Path: "/profiles/{profileId}/applications/available", Function: "list-available-applications", Access: Resident, Needs: rd, Summary: "Which application types the profile may file"},
+	{Method: "POST", Path: "/profiles/{profileId}/applications", Function: "create-application", Access: Resident, Needs: rw, Idempotent: true, Summary: "Create a draft application"},
+	{Method: "GET", Path: "/profiles/{profileId}/applications", Function: "list-applications", Access: Resident, Needs: rd, Summary: "The profile's applications and drafts"},
+	{Method: "GET", Path: "/profiles/{profileId}/applications/{applicationId}", Function: "get-application", Access: Resident, Needs: rd, Summary: "One application with its history"},
+	{Method: "PUT", Path: "/profiles/{profileId}/applications/{applicationId}", Function: "update-application", Access: Resident, Needs: rw, Summary: "Replace a draft's data"},
+	{Method: "POST", Path: "/profiles/{profileId}/applications/{applicationId}/submit", Function: "submit-application", Access: Resident, Needs: Needs{Table: WriteTable, FilesRead: true}, Summary: "Submit a draft for review"},
+	{Method: "DELETE", Path: "/profiles/{profileId}/applications/{applicationId}", Function: "delete-application", Access: Resident, Needs: rw, Summary: "Delete a draft or cancel a submitted application"},
+
+	{Method: "GET", Path: "/profiles/{profileId}/cards", Function: "list-cards", Access: Resident, Needs: Needs{Table: ReadTable, FilesRead: true}, Summary: "The profile's cards"},
+	{Method: "POST", Path: "/profiles/{profileId}/cards/{cardId}/block", Function: "block-card", Access: Resident, Needs: rw, Summary: "Block a lost or stolen card"},
+
+	{Method: "GET", Path: "/operator/applications", Function: "list-review-queue", Access: Operators, Needs: rd, Summary: "The review queue, oldest first"},
+	{Method: "GET", Path: "/operator/applications/{applicationId}", Function: "get-review-application", Access: Operators, Needs: Needs{Table: ReadTable, FilesRead: true}, Summary: "An application with the resident's data and files"},
+	{Method: "POST", Path: "/operator/applications/{applicationId}/review", Function: "start-review", Access: Operators, Needs: rw, Summary: "Take an application into review"},
+	{Method: "POST", Path: "/operator/applications/{applicationId}/decision", Function: "decide-application", Access: Operators, Needs: Needs{Table: WriteTable, FilesRead: true}, Summary: "Accept or reject an application"},
+	{Method: "POST", Path: "/operator/cards/{cardId}/status", Function: "set-card-status", Access: Operators, Needs: rw, Summary: "Move a physical card to ready for pickup or active"},
+	{Method: "POST", Path: "/operator/cards/{cardId}/unblock", Function: "unblock-card", Access: Operators, Needs: rw, Summary: "Unblock a card"},
 }
 
 // Job is a function that no route calls: stream consumers and schedules.

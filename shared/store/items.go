@@ -128,3 +128,107 @@ type Idempotency struct {
 	Response []byte `dynamodbav:"response,omitempty"`
 	TTL      int64  `dynamodbav:"ttl"`
 }
+
+// Upload statuses.
+const (
+	UploadPending  = "pending"
+	UploadVerified = "verified"
+)
+
+// Upload is a file a profile sent to S3 through a presigned POST.
+type Upload struct {
+	Key
+	UploadID    string    `dynamodbav:"uploadId"`
+	ProfileID   string    `dynamodbav:"profileId"`
+	Purpose     string    `dynamodbav:"purpose"`
+	ContentType string    `dynamodbav:"contentType"`
+	Size        int64     `dynamodbav:"size"`
+	ObjectKey   string    `dynamodbav:"objectKey"`
+	Status      string    `dynamodbav:"status"`
+	CreatedAt   time.Time `dynamodbav:"createdAt"`
+}
+
+// Ref points from an id to the profile that owns the item.
+type Ref struct {
+	Key
+	ProfileID   string `dynamodbav:"profileId"`
+	HouseholdID string `dynamodbav:"householdId"`
+	// ItemID is the card's or application's id (the card number claim holds
+	// the card id).
+	ItemID string `dynamodbav:"itemId,omitempty"`
+}
+
+// Card statuses and kinds.
+const (
+	CardOrdered        = "ordered"
+	CardReadyForPickup = "ready_for_pickup"
+	CardActive         = "active"
+	CardBlocked        = "blocked"
+	CardCancelled      = "cancelled"
+
+	CardVirtual  = "virtual"
+	CardPhysical = "physical"
+)
+
+// Event is one entry of an item's history.
+type Event struct {
+	Status  string    `dynamodbav:"status" json:"status"`
+	At      time.Time `dynamodbav:"at" json:"at"`
+	Actor   string    `dynamodbav:"actor" json:"actor"`
+	Comment string    `dynamodbav:"comment,omitempty" json:"comment,omitempty"`
+}
+
+// Card is a resident card, virtual or physical.
+type Card struct {
+	Key
+	CardID      string `dynamodbav:"cardId"`
+	ProfileID   string `dynamodbav:"profileId"`
+	HouseholdID string `dynamodbav:"householdId"`
+	Number      string `dynamodbav:"number"`
+	Kind        string `dynamodbav:"kind"`
+	Status      string `dynamodbav:"status"`
+	BlockReason string `dynamodbav:"blockReason,omitempty"`
+	// StatusBeforeBlock is where an unblock returns the card.
+	StatusBeforeBlock string `dynamodbav:"statusBeforeBlock,omitempty"`
+	ValidFrom         string `dynamodbav:"validFrom"`
+	ValidTo           string `dynamodbav:"validTo"`
+	PhotoUploadID     string `dynamodbav:"photoUploadId,omitempty"`
+	// PhotoKey is the photo's object, so a list presigns without reading uploads.
+	PhotoKey      string    `dynamodbav:"photoKey,omitempty"`
+	PickupPointID string    `dynamodbav:"pickupPointId,omitempty"`
+	NotifyEmail   string    `dynamodbav:"notifyEmail,omitempty"`
+	ApplicationID string    `dynamodbav:"applicationId,omitempty"`
+	CreatedAt     time.Time `dynamodbav:"createdAt"`
+	History       []Event   `dynamodbav:"history"`
+	Version       int       `dynamodbav:"version"`
+}
+
+// Application statuses.
+const (
+	AppDraft     = "draft"
+	AppSubmitted = "submitted"
+	AppInReview  = "in_review"
+	AppAccepted  = "accepted"
+	AppRejected  = "rejected"
+	AppCompleted = "completed"
+	AppCancelled = "cancelled"
+)
+
+// Application is a resident's application of any type; Data is the type's form
+// as JSON (each type decodes it strictly).
+type Application struct {
+	Key
+	Index1
+	ApplicationID string     `dynamodbav:"applicationId"`
+	ProfileID     string     `dynamodbav:"profileId"`
+	HouseholdID   string     `dynamodbav:"householdId"`
+	Type          string     `dynamodbav:"type"`
+	Status        string     `dynamodbav:"status"`
+	Data          string     `dynamodbav:"data"`
+	CreatedAt     time.Time  `dynamodbav:"createdAt"`
+	SubmittedAt   *time.Time `dynamodbav:"submittedAt,omitempty"`
+	DecidedAt     *time.Time `dynamodbav:"decidedAt,omitempty"`
+	NotifyEmail   string     `dynamodbav:"notifyEmail,omitempty"`
+	History       []Event    `dynamodbav:"history"`
+	Version       int        `dynamodbav:"version"`
+}

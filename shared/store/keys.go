@@ -83,3 +83,38 @@ func DictionaryPK(kind string) string { return "DICT#" + kind }
 func IdempotencyKey(caller, routeKey, key string) Key {
 	return Key{"IDEMPOTENCY#" + Hash(caller+"\x00"+routeKey+"\x00"+key), "IDEMPOTENCY"}
 }
+
+// ProfilePK is the partition of everything a profile owns.
+func ProfilePK(profileID string) string { return "PROFILE#" + profileID }
+
+// Profile-owned items: uploads, applications, cards.
+const (
+	UploadSKPrefix      = "UPLOAD#"
+	ApplicationSKPrefix = "APP#"
+	CardSKPrefix        = "CARD#"
+)
+
+func UploadKey(profileID, uploadID string) Key {
+	return Key{ProfilePK(profileID), UploadSKPrefix + uploadID}
+}
+
+func ApplicationKey(profileID, applicationID string) Key {
+	return Key{ProfilePK(profileID), ApplicationSKPrefix + applicationID}
+}
+
+func CardKey(profileID, cardID string) Key { return Key{ProfilePK(profileID), CardSKPrefix + cardID} }
+
+// Ref keys find an owned item by its id alone (operator routes): they hold the
+// owner's profile and household.
+func ApplicationRefKey(applicationID string) Key {
+	return Key{"APPREF#" + applicationID, "APPREF"}
+}
+
+func CardRefKey(cardID string) Key { return Key{"CARDREF#" + cardID, "CARDREF"} }
+
+// CardNumberKey claims a card number: the table, not chance, keeps numbers unique.
+func CardNumberKey(number string) Key { return Key{"CARDNO#" + number, "CARDNO"} }
+
+// ReviewQueuePK is GSI1's partition of applications in a status, sorted by
+// submission time (GSI1SK).
+func ReviewQueuePK(status string) string { return "APPQ#" + status }

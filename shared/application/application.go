@@ -1,0 +1,118 @@
+// Package application holds the application lifecycle shared by every type
+// (R4.1, R4.2, R4.5–R4.7, R5, R11.1): draft → submitted → in_review →
+// accepted | rejected → completed, cancelled by the resident while undecided.
+// Every change appends a history entry and is conditioned on the status and
+// version it was decided on.
+package application
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+
+	"github.com/kartamieszkanca/platform/shared/apierr"
+	"github.com/kartamieszkanca/platform/shared/card"
+	"github.com/kartamieszkanca/platform/shared/platform"
+	"github.com/kartamieszkanca/platform/shared/profile"
+	"github.com/kartamieszkanca/platform/shared/store"
+)
+
+// Codes.
+var (
+	NotAvailable = apierr.Register("application_not_available", http.StatusConflict)
+	StateChanged = apierr.Register("application_state_conflict", http.StatusConflict)
+)
+
+var errNotFound = apierr.New(apierr.NotFound, "No such application.")
+
+// View is an application as the API shows it; lists omit data and history.
+type View struct {
+	ApplicationID string          `json:"applicationId"`
+	ProfileID     string          `json:"profileId"`
+	Type          string          `json:"type"`
+	Status        string          `json:"status"`
+	CreatedAt     time.Time       `json:"createdAt"`
+	SubmittedAt   *time.Time      `json:"submittedAt,omitempty"`
+	DecidedAt     *time.Time      `json:"decidedAt,omitempty"`
+	Data          json.RawMessage `json:"data,omitempty"`
+	History       []store.Event   `json:"history,omitempty"`
+}
+
+// ToView is the API's view; full adds data and history.
+func ToView(a *store.Application, full bool) View {
+	v := View{ApplicationID: a.ApplicationID, ProfileID: a.ProfileID, Type: a.Type, Status: a.Status,
+		CreatedAt: a.CreatedAt, SubmittedAt: a.SubmittedAt, DecidedAt: a.DecidedAt}
+	if full {
+		v.Data = json.RawMessage(a.Data)
+		v.History = a.History
+		if v.History == nil {
+			v.History = []store.Event{}
+		}
+	}
+	return v
+}
+
+// subject reads a profile's cards and applications: one Query over the
+// profile's partition from APP# to CARD#.
+func subject(ctx context.Context, d *platform.Deps, p *store.Profile) (*Subject, error) {
+	s := &Subject{D: d, Profile: p, Now: d.Now().UTC()}
+	var apps []store.Application
+	_, err := d.Table().Query(ctx, store.QueryInput{
+		KeyCond: expression.Key("PK").Equal(expression.Value(store.ProfilePK(p.ProfileID))).
+			And(expression.Key("SK").BeginsWith(store.ApplicationSKPrefix)),
+		Consistent: true,
+	}, &apps)
+	if err != nil {
+		return nil, err
+	}
+	cards, err := card.OfProfile(ctx, d.Table(), p.ProfileID)
+	if err != nil {
+		return nil, err
+	}
+	s.Apps, s.Cards = apps, cards
+	return s, nil
+}
+
+// load reads an application of a profile the caller may reach.
+func load(ctx context.Context, d *platform.Deps, acc *store.Account, profileID, appID string) (*store.Profile, *store.Application, error) {
+	p, err := profile.Resolve(ctx, d.Table(), acc, profileID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var a store.Application
+	err = d.Table().Get(ctx, store.ApplicationKey(p.ProfileID, appID), &a)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil, errNotFound
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, &a, nil
+}
+
+// move changes an application's status in tx: the condition is the status and
+// version it was read in; the history entry is appended; the queue index
+// follows the status (only submitted and in_review are queued).
+func move(tx *store.Tx, a *store.Application, to string, ev store.Event, set func(expression.UpdateBuilder) expression.UpdateBuilder) {
+	upd := expression.Set(expression.Name("status"), expression.Value(to)).
+		Set(expression.Name("history"), expression.ListAppend(expression.Name("history"), expression.Value([]store.Event{ev}))).
+		Add(expression.Name("version"), expression.Value(1))
+	if to == store.AppSubmitted || to == store.AppInReview {
+		upd = upd.Set(expression.Name("GSI1PK"), expression.Value(store.ReviewQueuePK(to)))
+	} else {
+		upd = upd.Remove(expression.Name("GSI1PK")).Remove(expression.Name("GSI1SK"))
+	}
+	if set != nil {
+		upd = set(upd)
+	}
+	tx.Update(a.Key, upd, store.Cond(expression.Name("status").Equal(expression.Value(a.Status)).
+		And(expression.Name("version").Equal(expression.Value(a.Version)))),
+		apierr.New(StateChanged, "The application was changed at the same time; read it again."))
+	a.Status = to
+	a.History = append(a.History, ev)
+	a.Version++
+}

@@ -1,0 +1,122 @@
+package application
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/kartamieszkanca/platform/shared/card"
+	"github.com/kartamieszkanca/platform/shared/httpapi"
+	"github.com/kartamieszkanca/platform/shared/platform"
+	"github.com/kartamieszkanca/platform/shared/store"
+)
+
+// Types of applications.
+const (
+	CardIssue    = "card_issue"
+	Duplicate    = "duplicate"
+	PhysicalCard = "physical_card"
+	DataChange   = "data_change"
+)
+
+// Form is a type's data: decoded strictly, checked as a draft (formats of what
+// is there) and at submit (completeness, files, dictionaries).
+type Form interface {
+	httpapi.Validator
+	// Complete checks what submit needs and verifies the attached files.
+	Complete(ctx context.Context, s *Subject) error
+}
+
+// Subject is what the rules look at: the profile, its cards and applications,
+// and the platform to check dictionaries and files with.
+type Subject struct {
+	D       *platform.Deps
+	Profile *store.Profile
+	Cards   []store.Card
+	Apps    []store.Application
+	Now     time.Time
+	// Verified are the uploads Complete checked, for submit to keep.
+	Verified []*store.Upload
+}
+
+// Kind is one type of application: its form, when it is available, and what
+// acceptance does. Adding a type is a Kind in this table.
+type Kind struct {
+	Name string
+	// Title names the type in mail (Polish).
+	Title string
+	New   func() Form
+	// Available says whether the subject may file it, and why not.
+	Available func(s *Subject) (bool, string)
+	// CarryOut adds acceptance's changes to tx.
+	CarryOut func(s *Subject, app *store.Application, f Form, tx *store.Tx) error
+}
+
+// Kinds is the table of application types.
+var Kinds = map[string]*Kind{}
+
+// Order is the order of types in answers.
+var Order = []string{CardIssue, PhysicalCard, Duplicate, DataChange}
+
+func register(k *Kind) { Kinds[k.Name] = k }
+
+// decode reads stored or sent data into the type's form.
+func decode(k *Kind, data json.RawMessage) (Form, error) {
+	f := k.New()
+	if len(data) == 0 {
+		data = json.RawMessage("{}")
+	}
+	r := &httpapi.Request{Body: data}
+	if err := httpapi.Decode(r, f); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// Card helpers for the rules.
+
+func (s *Subject) cardsWhere(ok func(*store.Card) bool) []*store.Card {
+	var out []*store.Card
+	for i := range s.Cards {
+		if ok(&s.Cards[i]) {
+			out = append(out, &s.Cards[i])
+		}
+	}
+	return out
+}
+
+func live(c *store.Card) bool {
+	return c.Status == store.CardActive || c.Status == store.CardOrdered || c.Status == store.CardReadyForPickup
+}
+
+func (s *Subject) card(id string) *store.Card {
+	for i := range s.Cards {
+		if s.Cards[i].CardID == id {
+			return &s.Cards[i]
+		}
+	}
+	return nil
+}
+
+// open reports whether the subject has an open application of a type other
+// than except.
+func (s *Subject) open(typ, except string) bool {
+	for _, a := range s.Apps {
+		if a.Type == typ && a.ApplicationID != except && isOpen(a.Status) {
+			return true
+		}
+	}
+	return false
+}
+
+func isOpen(status string) bool {
+	return status == store.AppDraft || status == store.AppSubmitted || status == store.AppInReview
+}
+
+// issue adds a new card for an accepted application.
+func issue(s *Subject, app *store.Application, tx *store.Tx, kind, photoID, photoKey, pickup string) {
+	card.Issue(tx, card.New{
+		ProfileID: app.ProfileID, HouseholdID: app.HouseholdID, Kind: kind, PhotoUploadID: photoID, PhotoKey: photoKey,
+		PickupPointID: pickup, NotifyEmail: app.NotifyEmail, ApplicationID: app.ApplicationID, Actor: "operator",
+	}, s.Now)
+}

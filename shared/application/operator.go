@@ -1,0 +1,257 @@
+package application
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+
+	"github.com/kartamieszkanca/platform/shared/apierr"
+	"github.com/kartamieszkanca/platform/shared/card"
+	"github.com/kartamieszkanca/platform/shared/httpapi"
+	"github.com/kartamieszkanca/platform/shared/mail"
+	"github.com/kartamieszkanca/platform/shared/platform"
+	"github.com/kartamieszkanca/platform/shared/profile"
+	"github.com/kartamieszkanca/platform/shared/store"
+	"github.com/kartamieszkanca/platform/shared/upload"
+)
+
+// Queue serves GET /operator/applications (R11.1): a status's applications,
+// oldest first, from the queue index (never a scan), optionally of one type.
+func Queue(d *platform.Deps) httpapi.Handler {
+	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
+		status := r.Query["status"]
+		if status == "" {
+			status = store.AppSubmitted
+		}
+		if status != store.AppSubmitted && status != store.AppInReview {
+			return nil, apierr.Invalid(apierr.FieldError{Field: "status", Code: "not_queued"})
+		}
+		pk := store.ReviewQueuePK(status)
+		page, err := httpapi.PageOf(r, "GSI1PK", pk, true)
+		if err != nil {
+			return nil, err
+		}
+		var filter *expression.ConditionBuilder
+		if t := r.Query["type"]; t != "" {
+			if _, ok := Kinds[t]; !ok {
+				return nil, apierr.Invalid(apierr.FieldError{Field: "type", Code: "invalid"})
+			}
+			filter = store.Cond(expression.Name("type").Equal(expression.Value(t)))
+		}
+		var apps []store.Application
+		next, err := d.Table().Query(ctx, store.QueryInput{
+			Index:   store.GSI1,
+			KeyCond: expression.Key("GSI1PK").Equal(expression.Value(pk)),
+			Filter:  filter, Limit: page.Limit, Forward: page.Ascending, StartKey: page.Start,
+		}, &apps)
+		if err != nil {
+			return nil, err
+		}
+		items := make([]View, 0, len(apps))
+		for i := range apps {
+			items = append(items, ToView(&apps[i], false))
+		}
+		return httpapi.JSON(200, httpapi.List[View]{Items: items, NextCursor: store.EncodeCursor(next)}), nil
+	}
+}
+
+// byID loads an application by its id alone, with its profile.
+func byID(ctx context.Context, d *platform.Deps, id string) (*store.Profile, *store.Application, error) {
+	var ref store.Ref
+	err := d.Table().Get(ctx, store.ApplicationRefKey(id), &ref)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil, errNotFound
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	var a store.Application
+	if err := d.Table().Get(ctx, store.ApplicationKey(ref.ProfileID, id), &a); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, nil, errNotFound
+		}
+		return nil, nil, err
+	}
+	var p store.Profile
+	if err := d.Table().Get(ctx, store.ProfileKey(ref.HouseholdID, ref.ProfileID), &p); err != nil {
+		return nil, nil, err
+	}
+	return &p, &a, nil
+}
+
+type file struct {
+	UploadID    string    `json:"uploadId"`
+	Purpose     string    `json:"purpose"`
+	ContentType string    `json:"contentType"`
+	Size        int64     `json:"size"`
+	URL         string    `json:"url"`
+	ExpiresAt   time.Time `json:"expiresAt"`
+}
+
+type reviewView struct {
+	View
+	Resident profile.View `json:"resident"`
+	Files    []file       `json:"files"`
+}
+
+// uploadIDs finds the upload ids in a form (fields named …UploadId(s)).
+func uploadIDs(data string) []string {
+	var m map[string]json.RawMessage
+	_ = json.Unmarshal([]byte(data), &m)
+	var ids []string
+	for k, v := range m {
+		switch {
+		case strings.HasSuffix(k, "UploadId"):
+			var s string
+			if json.Unmarshal(v, &s) == nil && s != "" {
+				ids = append(ids, s)
+			}
+		case strings.HasSuffix(k, "UploadIds"):
+			var ss []string
+			if json.Unmarshal(v, &ss) == nil {
+				ids = append(ids, ss...)
+			}
+		}
+	}
+	return ids
+}
+
+// ReviewGet serves GET /operator/applications/{applicationId}: the application
+// with the resident's data and presigned links to its files.
+func ReviewGet(d *platform.Deps) httpapi.Handler {
+	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
+		p, a, err := byID(ctx, d, r.Params["applicationId"])
+		if err != nil {
+			return nil, err
+		}
+		v := reviewView{View: ToView(a, true), Resident: profile.ToView(p), Files: []file{}}
+		for _, id := range uploadIDs(a.Data) {
+			var u store.Upload
+			if err := d.Table().Get(ctx, store.UploadKey(p.ProfileID, id), &u); err != nil {
+				continue // a draft may name a file that was never sent
+			}
+			url, exp, err := upload.PresignGet(ctx, d, &u)
+			if err != nil {
+				return nil, err
+			}
+			v.Files = append(v.Files, file{UploadID: id, Purpose: u.Purpose, ContentType: u.ContentType, Size: u.Size, URL: url, ExpiresAt: exp})
+		}
+		return httpapi.JSON(200, v), nil
+	}
+}
+
+// StartReview serves POST /operator/applications/{applicationId}/review.
+func StartReview(d *platform.Deps) httpapi.Handler {
+	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
+		_, a, err := byID(ctx, d, r.Params["applicationId"])
+		if err != nil {
+			return nil, err
+		}
+		if a.Status != store.AppSubmitted {
+			return nil, apierr.New(StateChanged, "Only a submitted application can be taken into review; this one is %s.", a.Status)
+		}
+		tx := &store.Tx{}
+		move(tx, a, store.AppInReview, store.Event{Status: store.AppInReview, At: d.Now().UTC(), Actor: "operator"}, nil)
+		return httpapi.JSON(200, ToView(a, true)).With(tx), nil
+	}
+}
+
+type decisionBody struct {
+	Decision string `json:"decision"`
+	Comment  string `json:"comment"`
+}
+
+func (b *decisionBody) Validate(c *httpapi.Checks) {
+	switch b.Decision {
+	case "accept":
+	case "reject":
+		c.Required("comment", b.Comment)
+	default:
+		c.Fail("decision", "invalid")
+	}
+	if len(b.Comment) > 2000 {
+		c.Fail("comment", "too_long")
+	}
+}
+
+// Decide serves POST /operator/applications/{applicationId}/decision (R11.1):
+// a rejection records the reason; an acceptance carries the application out in
+// the same transaction (a card, a duplicate and the old card blocked, a data
+// change). Of two operators deciding at once, one wins; the other gets 409.
+func Decide(d *platform.Deps) httpapi.Handler {
+	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
+		var b decisionBody
+		if err := httpapi.Decode(r, &b); err != nil {
+			return nil, err
+		}
+		p, a, err := byID(ctx, d, r.Params["applicationId"])
+		if err != nil {
+			return nil, err
+		}
+		if a.Status != store.AppSubmitted && a.Status != store.AppInReview {
+			return nil, apierr.New(StateChanged, "The application is %s: there is nothing to decide.", a.Status)
+		}
+		k := Kinds[a.Type]
+		now := d.Now().UTC()
+		if b.Decision == "reject" {
+			decided := func(u expression.UpdateBuilder) expression.UpdateBuilder {
+				return u.Set(expression.Name("decidedAt"), expression.Value(now))
+			}
+			a.DecidedAt = &now
+			tx := &store.Tx{}
+			move(tx, a, store.AppRejected, store.Event{Status: store.AppRejected, At: now, Actor: "operator", Comment: b.Comment}, decided)
+			mail.Enqueue(tx, now, "app-decided#"+a.ApplicationID, mail.AppRejected, a.NotifyEmail, mailData(d, a, k, b.Comment), nil)
+			return httpapi.JSON(200, ToView(a, true)).With(tx), nil
+		}
+		s, err := subject(ctx, d, p)
+		if err != nil {
+			return nil, err
+		}
+		f, err := decode(k, json.RawMessage(a.Data))
+		if err != nil {
+			return nil, err
+		}
+		// The files and rules are checked again: they are what is carried out.
+		if err := f.Complete(ctx, s); err != nil {
+			return nil, err
+		}
+		return acceptResponse(ctx, d, s, a, k, f, b.Comment, now)
+	}
+}
+
+// acceptResponse builds the acceptance: one update of the application to
+// completed (history: accepted, completed), the type's changes, the mail.
+func acceptResponse(ctx context.Context, d *platform.Deps, s *Subject, a *store.Application, k *Kind, f Form, comment string, now time.Time) (*httpapi.Response, error) {
+	var resp *httpapi.Response
+	err := card.Commit(ctx, d.Table(), func() (*store.Tx, error) {
+		app := *a
+		app.History = append([]store.Event(nil), a.History...)
+		tx := &store.Tx{}
+		accepted := store.Event{Status: store.AppAccepted, At: now, Actor: "operator", Comment: comment}
+		completed := store.Event{Status: store.AppCompleted, At: now, Actor: "operator"}
+		upd := expression.Set(expression.Name("status"), expression.Value(store.AppCompleted)).
+			Set(expression.Name("history"), expression.ListAppend(expression.Name("history"), expression.Value([]store.Event{accepted, completed}))).
+			Set(expression.Name("decidedAt"), expression.Value(now)).
+			Add(expression.Name("version"), expression.Value(1)).
+			Remove(expression.Name("GSI1PK")).Remove(expression.Name("GSI1SK"))
+		tx.Update(app.Key, upd, store.Cond(expression.Name("status").Equal(expression.Value(a.Status)).
+			And(expression.Name("version").Equal(expression.Value(a.Version)))),
+			apierr.New(StateChanged, "The application was decided at the same time."))
+		if err := k.CarryOut(s, &app, f, tx); err != nil {
+			return nil, err
+		}
+		mail.Enqueue(tx, now, "app-decided#"+app.ApplicationID, mail.AppAccepted, app.NotifyEmail, mailData(d, &app, k, comment), nil)
+		app.Status, app.DecidedAt = store.AppCompleted, &now
+		app.History = append(app.History, accepted, completed)
+		resp = httpapi.JSON(200, ToView(&app, true))
+		return tx, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return resp, nil
+}

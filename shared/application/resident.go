@@ -1,0 +1,299 @@
+package application
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/oklog/ulid/v2"
+
+	"github.com/kartamieszkanca/platform/shared/apierr"
+	"github.com/kartamieszkanca/platform/shared/httpapi"
+	"github.com/kartamieszkanca/platform/shared/mail"
+	"github.com/kartamieszkanca/platform/shared/platform"
+	"github.com/kartamieszkanca/platform/shared/profile"
+	"github.com/kartamieszkanca/platform/shared/store"
+	"github.com/kartamieszkanca/platform/shared/upload"
+)
+
+type availability struct {
+	Type      string  `json:"type"`
+	Available bool    `json:"available"`
+	Reason    *string `json:"reason,omitempty"`
+}
+
+// check says whether a type is available to the subject (except: an
+// application of the type that does not count as open, the one submitted).
+func check(k *Kind, s *Subject, except string) (bool, string) {
+	if ok, why := k.Available(s); !ok {
+		return false, why
+	}
+	if s.open(k.Name, except) {
+		return false, ReasonOpenApplication
+	}
+	return true, ""
+}
+
+// Available serves GET /profiles/{profileId}/applications/available.
+func Available(d *platform.Deps) httpapi.Handler {
+	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
+		p, err := profile.Resolve(ctx, d.Table(), r.Account, r.Params["profileId"])
+		if err != nil {
+			return nil, err
+		}
+		s, err := subject(ctx, d, p)
+		if err != nil {
+			return nil, err
+		}
+		items := make([]availability, 0, len(Order))
+		for _, name := range Order {
+			ok, why := check(Kinds[name], s, "")
+			a := availability{Type: name, Available: ok}
+			if !ok {
+				a.Reason = &why
+			}
+			items = append(items, a)
+		}
+		return httpapi.JSON(200, httpapi.List[availability]{Items: items}), nil
+	}
+}
+
+type createBody struct {
+	Type string          `json:"type"`
+	Data json.RawMessage `json:"data"`
+}
+
+func (b *createBody) Validate(c *httpapi.Checks) {
+	if _, ok := Kinds[b.Type]; !ok {
+		c.Fail("type", "invalid")
+	}
+}
+
+func notAvailable(why string) error {
+	return &apierr.Error{Code: NotAvailable, Message: "This application is not available: " + why + ".",
+		Fields: []apierr.FieldError{{Field: "type", Code: why}}}
+}
+
+// Create serves POST /profiles/{profileId}/applications: a draft of an available
+// type (R5.1).
+func Create(d *platform.Deps) httpapi.Handler {
+	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
+		var b createBody
+		if err := httpapi.Decode(r, &b); err != nil {
+			return nil, err
+		}
+		k := Kinds[b.Type]
+		if _, err := decode(k, b.Data); err != nil {
+			return nil, err
+		}
+		p, err := profile.Resolve(ctx, d.Table(), r.Account, r.Params["profileId"])
+		if err != nil {
+			return nil, err
+		}
+		s, err := subject(ctx, d, p)
+		if err != nil {
+			return nil, err
+		}
+		if ok, why := check(k, s, ""); !ok {
+			return nil, notAvailable(why)
+		}
+		data := b.Data
+		if len(data) == 0 {
+			data = json.RawMessage("{}")
+		}
+		id := ulid.Make().String()
+		a := &store.Application{
+			Key: store.ApplicationKey(p.ProfileID, id), ApplicationID: id, ProfileID: p.ProfileID, HouseholdID: p.HouseholdID,
+			Type: k.Name, Status: store.AppDraft, Data: string(data), CreatedAt: s.Now,
+			History: []store.Event{{Status: store.AppDraft, At: s.Now, Actor: "resident"}}, Version: 1,
+		}
+		tx := &store.Tx{}
+		tx.Create(a, nil)
+		tx.Create(&store.Ref{Key: store.ApplicationRefKey(id), ProfileID: p.ProfileID, HouseholdID: p.HouseholdID}, nil)
+		return httpapi.JSON(201, ToView(a, true)).With(tx), nil
+	}
+}
+
+// List serves GET /profiles/{profileId}/applications (R5.1, R5.2): filter by
+// status and type, sort by date both ways, paged.
+func List(d *platform.Deps) httpapi.Handler {
+	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
+		p, err := profile.Resolve(ctx, d.Table(), r.Account, r.Params["profileId"])
+		if err != nil {
+			return nil, err
+		}
+		pk := store.ProfilePK(p.ProfileID)
+		page, err := httpapi.PageOf(r, "PK", pk, false)
+		if err != nil {
+			return nil, err
+		}
+		var filter *expression.ConditionBuilder
+		add := func(c expression.ConditionBuilder) {
+			if filter == nil {
+				filter = &c
+			} else {
+				f := filter.And(c)
+				filter = &f
+			}
+		}
+		if st := r.Query["status"]; st != "" {
+			add(expression.Name("status").Equal(expression.Value(st)))
+		}
+		if t := r.Query["type"]; t != "" {
+			if _, ok := Kinds[t]; !ok {
+				return nil, apierr.Invalid(apierr.FieldError{Field: "type", Code: "invalid"})
+			}
+			add(expression.Name("type").Equal(expression.Value(t)))
+		}
+		var apps []store.Application
+		next, err := d.Table().Query(ctx, store.QueryInput{
+			KeyCond: expression.Key("PK").Equal(expression.Value(pk)).
+				And(expression.Key("SK").BeginsWith(store.ApplicationSKPrefix)),
+			Filter: filter, Limit: page.Limit, Forward: page.Ascending, StartKey: page.Start, Consistent: true,
+		}, &apps)
+		if err != nil {
+			return nil, err
+		}
+		items := make([]View, 0, len(apps))
+		for i := range apps {
+			items = append(items, ToView(&apps[i], false))
+		}
+		return httpapi.JSON(200, httpapi.List[View]{Items: items, NextCursor: store.EncodeCursor(next)}), nil
+	}
+}
+
+// Get serves GET /profiles/{profileId}/applications/{applicationId} (R4.2, R5.3).
+func Get(d *platform.Deps) httpapi.Handler {
+	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
+		_, a, err := load(ctx, d, r.Account, r.Params["profileId"], r.Params["applicationId"])
+		if err != nil {
+			return nil, err
+		}
+		return httpapi.JSON(200, ToView(a, true)), nil
+	}
+}
+
+type updateBody struct {
+	Data json.RawMessage `json:"data"`
+}
+
+func (b *updateBody) Validate(c *httpapi.Checks) {
+	if len(b.Data) == 0 {
+		c.Fail("data", "required")
+	}
+}
+
+// Update serves PUT /profiles/{profileId}/applications/{applicationId}: a draft's
+// data is replaced.
+func Update(d *platform.Deps) httpapi.Handler {
+	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
+		var b updateBody
+		if err := httpapi.Decode(r, &b); err != nil {
+			return nil, err
+		}
+		_, a, err := load(ctx, d, r.Account, r.Params["profileId"], r.Params["applicationId"])
+		if err != nil {
+			return nil, err
+		}
+		if a.Status != store.AppDraft {
+			return nil, apierr.New(StateChanged, "Only a draft can be changed.")
+		}
+		if _, err := decode(Kinds[a.Type], b.Data); err != nil {
+			return nil, err
+		}
+		tx := &store.Tx{}
+		tx.Update(a.Key, expression.Set(expression.Name("data"), expression.Value(string(b.Data))).
+			Add(expression.Name("version"), expression.Value(1)),
+			store.Cond(expression.Name("status").Equal(expression.Value(store.AppDraft)).
+				And(expression.Name("version").Equal(expression.Value(a.Version)))),
+			apierr.New(StateChanged, "The application was changed at the same time; read it again."))
+		a.Data = string(b.Data)
+		return httpapi.JSON(200, ToView(a, true)).With(tx), nil
+	}
+}
+
+// Submit serves POST .../applications/{applicationId}/submit: completeness and
+// availability are checked again, the files verified, and the application
+// joins the review queue; the resident is mailed.
+func Submit(d *platform.Deps) httpapi.Handler {
+	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
+		p, a, err := load(ctx, d, r.Account, r.Params["profileId"], r.Params["applicationId"])
+		if err != nil {
+			return nil, err
+		}
+		if a.Status != store.AppDraft {
+			return nil, apierr.New(StateChanged, "Only a draft can be submitted; this one is %s.", a.Status)
+		}
+		k := Kinds[a.Type]
+		s, err := subject(ctx, d, p)
+		if err != nil {
+			return nil, err
+		}
+		if ok, why := check(k, s, a.ApplicationID); !ok {
+			return nil, notAvailable(why)
+		}
+		f, err := decode(k, json.RawMessage(a.Data))
+		if err != nil {
+			return nil, err
+		}
+		if err := f.Complete(ctx, s); err != nil {
+			return nil, err
+		}
+		now := s.Now
+		tx := &store.Tx{}
+		// The files move out of the expiring pending prefix and are marked
+		// verified with the submission.
+		seen := map[string]bool{}
+		for _, u := range s.Verified {
+			if seen[u.UploadID] {
+				continue
+			}
+			seen[u.UploadID] = true
+			if err := upload.Keep(ctx, d, u); err != nil {
+				return nil, err
+			}
+			upload.MarkVerified(tx, u)
+		}
+		move(tx, a, store.AppSubmitted, store.Event{Status: store.AppSubmitted, At: now, Actor: "resident"},
+			func(u expression.UpdateBuilder) expression.UpdateBuilder {
+				return u.Set(expression.Name("submittedAt"), expression.Value(now)).
+					Set(expression.Name("GSI1SK"), expression.Value(now.Format(timeKey)+"#"+a.ApplicationID)).
+					Set(expression.Name("notifyEmail"), expression.Value(r.Account.Email))
+			})
+		a.SubmittedAt = &now
+		mail.Enqueue(tx, now, "app-submitted#"+a.ApplicationID, mail.AppSubmitted, r.Account.Email, mailData(d, a, k, ""), nil)
+		return httpapi.JSON(200, ToView(a, true)).With(tx), nil
+	}
+}
+
+// timeKey sorts instants as strings in the queue index.
+const timeKey = "2006-01-02T15:04:05.000000Z"
+
+func mailData(d *platform.Deps, a *store.Application, k *Kind, comment string) map[string]string {
+	return map[string]string{"typeName": k.Title, "applicationId": a.ApplicationID, "comment": comment,
+		"link": d.Config.PortalURL + "/applications/" + a.ApplicationID}
+}
+
+// Delete serves DELETE .../applications/{applicationId}: a draft is deleted, an
+// undecided application cancelled; a decided one stays.
+func Delete(d *platform.Deps) httpapi.Handler {
+	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
+		_, a, err := load(ctx, d, r.Account, r.Params["profileId"], r.Params["applicationId"])
+		if err != nil {
+			return nil, err
+		}
+		tx := &store.Tx{}
+		switch a.Status {
+		case store.AppDraft:
+			tx.Delete(a.Key, store.Cond(expression.Name("status").Equal(expression.Value(store.AppDraft)).
+				And(expression.Name("version").Equal(expression.Value(a.Version)))),
+				apierr.New(StateChanged, "The application was changed at the same time; read it again."))
+			tx.Delete(store.ApplicationRefKey(a.ApplicationID), nil, nil)
+		case store.AppSubmitted, store.AppInReview:
+			move(tx, a, store.AppCancelled, store.Event{Status: store.AppCancelled, At: d.Now().UTC(), Actor: "resident"}, nil)
+		default:
+			return nil, apierr.New(StateChanged, "A %s application can no longer be cancelled.", a.Status)
+		}
+		return httpapi.NoContent().With(tx), nil
+	}
+}

@@ -1,0 +1,152 @@
+// Package card holds the card's life (R4.3, R4.4, R11.2): issue, list, block by
+// the resident, unblock and physical card progress by operators.
+package card
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"math/big"
+	"net/http"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/oklog/ulid/v2"
+
+	"github.com/kartamieszkanca/platform/shared/apierr"
+	"github.com/kartamieszkanca/platform/shared/store"
+)
+
+// Codes.
+var (
+	AlreadyBlocked = apierr.Register("card_already_blocked", http.StatusConflict)
+	WrongState     = apierr.Register("card_state_conflict", http.StatusConflict)
+)
+
+// Block reasons.
+const (
+	ReasonLost      = "lost"
+	ReasonStolen    = "stolen"
+	ReasonDuplicate = "duplicate_issued"
+)
+
+// Validity of a new card.
+const validYears = 5
+
+// Number makes a card number: 12 digits, the last a Luhn check digit, so a
+// mistyped number is caught before any lookup.
+func Number() string {
+	n, _ := rand.Int(rand.Reader, big.NewInt(1e10))
+	body := fmt.Sprintf("9%010d", n)
+	return body + string(rune('0'+luhn(body)))
+}
+
+// ValidNumber checks a number's form and check digit.
+func ValidNumber(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return int(s[11]-'0') == luhn(s[:11])
+}
+
+// luhn is the check digit for body.
+func luhn(body string) int {
+	sum := 0
+	for i := len(body) - 1; i >= 0; i-- {
+		d := int(body[i] - '0')
+		if (len(body)-1-i)%2 == 0 {
+			d *= 2
+			if d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+	}
+	return (10 - sum%10) % 10
+}
+
+// errNumberTaken: the drawn number exists; the caller draws again.
+var errNumberTaken = errors.New("card: number taken")
+
+// New describes a card to issue.
+type New struct {
+	ProfileID, HouseholdID  string
+	Kind                    string
+	PhotoUploadID, PhotoKey string
+	PickupPointID           string
+	NotifyEmail             string
+	ApplicationID           string
+	Actor                   string
+}
+
+// Issue adds a new card to tx: the card, its id reference and its number claim,
+// which the table keeps unique. A virtual card is active at once; a physical one
+// is ordered.
+func Issue(tx *store.Tx, n New, now time.Time) *store.Card {
+	status := store.CardActive
+	if n.Kind == store.CardPhysical {
+		status = store.CardOrdered
+	}
+	c := &store.Card{
+		Key:    store.CardKey(n.ProfileID, ulid.Make().String()),
+		Number: Number(), Kind: n.Kind, Status: status, ProfileID: n.ProfileID, HouseholdID: n.HouseholdID,
+		ValidFrom: now.Format(time.DateOnly), ValidTo: now.AddDate(validYears, 0, 0).Format(time.DateOnly),
+		PhotoUploadID: n.PhotoUploadID, PhotoKey: n.PhotoKey, PickupPointID: n.PickupPointID, NotifyEmail: n.NotifyEmail,
+		ApplicationID: n.ApplicationID, CreatedAt: now,
+		History: []store.Event{{Status: status, At: now, Actor: n.Actor}}, Version: 1,
+	}
+	c.CardID = c.SK[len(store.CardSKPrefix):]
+	tx.Create(c, nil)
+	tx.Create(&store.Ref{Key: store.CardRefKey(c.CardID), ProfileID: n.ProfileID, HouseholdID: n.HouseholdID}, nil)
+	tx.Create(&store.Ref{Key: store.CardNumberKey(c.Number), ProfileID: n.ProfileID, HouseholdID: n.HouseholdID, ItemID: c.CardID}, errNumberTaken)
+	return c
+}
+
+// Commit commits a transaction that issues cards, drawing new numbers in the
+// rare case that one is taken (10^10 numbers: a clash is unlikely, not impossible).
+func Commit(ctx context.Context, t *store.Table, build func() (*store.Tx, error)) error {
+	for attempt := 0; ; attempt++ {
+		tx, err := build()
+		if err != nil {
+			return err
+		}
+		err = t.Commit(ctx, tx)
+		if !errors.Is(err, errNumberTaken) || attempt == 4 {
+			return err
+		}
+	}
+}
+
+// transition changes a card's status in tx, conditioned on the statuses it may
+// leave and the version read, and appends the history entry.
+func transition(tx *store.Tx, c *store.Card, to string, ev store.Event, set func(expression.UpdateBuilder) expression.UpdateBuilder, onFail error) {
+	upd := expression.Set(expression.Name("status"), expression.Value(to)).
+		Set(expression.Name("history"), expression.ListAppend(expression.Name("history"), expression.Value([]store.Event{ev}))).
+		Add(expression.Name("version"), expression.Value(1))
+	if set != nil {
+		upd = set(upd)
+	}
+	tx.Update(c.Key, upd, store.Cond(expression.Name("version").Equal(expression.Value(c.Version))), onFail)
+}
+
+// BlockIn adds the block of a card to tx (resident's block, or a duplicate's).
+func BlockIn(tx *store.Tx, c *store.Card, reason, actor string, now time.Time) error {
+	switch c.Status {
+	case store.CardBlocked:
+		return apierr.New(AlreadyBlocked, "The card is already blocked.")
+	case store.CardCancelled:
+		return apierr.New(WrongState, "A cancelled card cannot be blocked.")
+	}
+	transition(tx, c, store.CardBlocked, store.Event{Status: store.CardBlocked, At: now, Actor: actor, Comment: reason},
+		func(u expression.UpdateBuilder) expression.UpdateBuilder {
+			return u.Set(expression.Name("blockReason"), expression.Value(reason)).
+				Set(expression.Name("statusBeforeBlock"), expression.Value(c.Status))
+		}, apierr.New(WrongState, "The card was changed at the same time; read it again."))
+	return nil
+}

@@ -1,0 +1,212 @@
+package card
+
+import (
+	"context"
+	"errors"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+
+	"github.com/kartamieszkanca/platform/shared/apierr"
+	"github.com/kartamieszkanca/platform/shared/httpapi"
+	"github.com/kartamieszkanca/platform/shared/mail"
+	"github.com/kartamieszkanca/platform/shared/platform"
+	"github.com/kartamieszkanca/platform/shared/profile"
+	"github.com/kartamieszkanca/platform/shared/store"
+	"github.com/kartamieszkanca/platform/shared/upload"
+)
+
+// View is a card as the API shows it.
+type View struct {
+	CardID        string        `json:"cardId"`
+	Number        string        `json:"number"`
+	Kind          string        `json:"kind"`
+	Status        string        `json:"status"`
+	BlockReason   *string       `json:"blockReason"`
+	ValidFrom     string        `json:"validFrom"`
+	ValidTo       string        `json:"validTo"`
+	PhotoURL      *string       `json:"photoUrl"`
+	PickupPointID *string       `json:"pickupPointId,omitempty"`
+	Packages      []any         `json:"packages"`
+	Identifiers   []any         `json:"identifiers"`
+	History       []store.Event `json:"history,omitempty"`
+}
+
+// ToView is the API's view of a card; photo links are presigned (no I/O).
+func ToView(ctx context.Context, d *platform.Deps, c *store.Card, withHistory bool) View {
+	v := View{CardID: c.CardID, Number: c.Number, Kind: c.Kind, Status: c.Status, ValidFrom: c.ValidFrom, ValidTo: c.ValidTo,
+		Packages: []any{}, Identifiers: []any{}}
+	if c.BlockReason != "" && c.Status == store.CardBlocked {
+		v.BlockReason = &c.BlockReason
+	}
+	if c.PickupPointID != "" {
+		v.PickupPointID = &c.PickupPointID
+	}
+	if c.PhotoKey != "" {
+		if url, _, err := upload.PresignGet(ctx, d, &store.Upload{ObjectKey: c.PhotoKey}); err == nil {
+			v.PhotoURL = &url
+		}
+	}
+	if withHistory {
+		v.History = c.History
+	}
+	return v
+}
+
+// OfProfile lists a profile's cards, newest first: one Query.
+func OfProfile(ctx context.Context, t *store.Table, profileID string) ([]store.Card, error) {
+	var cs []store.Card
+	_, err := t.Query(ctx, store.QueryInput{
+		KeyCond: expression.Key("PK").Equal(expression.Value(store.ProfilePK(profileID))).
+			And(expression.Key("SK").BeginsWith(store.CardSKPrefix)),
+		Consistent: true,
+	}, &cs)
+	return cs, err
+}
+
+// List serves GET /profiles/{profileId}/cards (R4.3).
+func List(d *platform.Deps) httpapi.Handler {
+	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
+		p, err := profile.Resolve(ctx, d.Table(), r.Account, r.Params["profileId"])
+		if err != nil {
+			return nil, err
+		}
+		cs, err := OfProfile(ctx, d.Table(), p.ProfileID)
+		if err != nil {
+			return nil, err
+		}
+		items := make([]View, 0, len(cs))
+		for i := range cs {
+			items = append(items, ToView(ctx, d, &cs[i], false))
+		}
+		return httpapi.JSON(200, httpapi.List[View]{Items: items}), nil
+	}
+}
+
+var errNotFound = apierr.New(apierr.NotFound, "No such card.")
+
+func get(ctx context.Context, t *store.Table, profileID, cardID string) (*store.Card, error) {
+	var c store.Card
+	err := t.Get(ctx, store.CardKey(profileID, cardID), &c)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errNotFound
+	}
+	return &c, err
+}
+
+type blockBody struct {
+	Reason string `json:"reason"`
+}
+
+func (b *blockBody) Validate(c *httpapi.Checks) {
+	if b.Reason != ReasonLost && b.Reason != ReasonStolen {
+		c.Fail("reason", "invalid")
+	}
+}
+
+// Block serves POST /profiles/{profileId}/cards/{cardId}/block (R4.4): a lost or
+// stolen card is blocked at once; only an operator unblocks it.
+func Block(d *platform.Deps) httpapi.Handler {
+	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
+		var b blockBody
+		if err := httpapi.Decode(r, &b); err != nil {
+			return nil, err
+		}
+		p, err := profile.Resolve(ctx, d.Table(), r.Account, r.Params["profileId"])
+		if err != nil {
+			return nil, err
+		}
+		c, err := get(ctx, d.Table(), p.ProfileID, r.Params["cardId"])
+		if err != nil {
+			return nil, err
+		}
+		now := d.Now().UTC()
+		tx := &store.Tx{}
+		if err := BlockIn(tx, c, b.Reason, "resident", now); err != nil {
+			return nil, err
+		}
+		c.StatusBeforeBlock, c.Status, c.BlockReason = c.Status, store.CardBlocked, b.Reason
+		return httpapi.JSON(200, ToView(ctx, d, c, false)).With(tx), nil
+	}
+}
+
+// byID loads a card by its id alone (operator routes).
+func byID(ctx context.Context, t *store.Table, cardID string) (*store.Card, error) {
+	var ref store.Ref
+	err := t.Get(ctx, store.CardRefKey(cardID), &ref)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return get(ctx, t, ref.ProfileID, cardID)
+}
+
+// Unblock serves POST /operator/cards/{cardId}/unblock (R4.4, R11.2): the card
+// returns to where it was; a card replaced by a duplicate stays blocked.
+func Unblock(d *platform.Deps) httpapi.Handler {
+	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
+		c, err := byID(ctx, d.Table(), r.Params["cardId"])
+		if err != nil {
+			return nil, err
+		}
+		if c.Status != store.CardBlocked {
+			return nil, apierr.New(WrongState, "The card is not blocked.")
+		}
+		if c.BlockReason == ReasonDuplicate {
+			return nil, apierr.New(WrongState, "A card replaced by a duplicate stays blocked.")
+		}
+		back := c.StatusBeforeBlock
+		if back == "" {
+			back = store.CardActive
+		}
+		now := d.Now().UTC()
+		tx := &store.Tx{}
+		transition(tx, c, back, store.Event{Status: back, At: now, Actor: "operator", Comment: "unblocked"},
+			func(u expression.UpdateBuilder) expression.UpdateBuilder {
+				return u.Remove(expression.Name("blockReason")).Remove(expression.Name("statusBeforeBlock"))
+			}, apierr.New(WrongState, "The card was changed at the same time; read it again."))
+		c.Status, c.BlockReason = back, ""
+		return httpapi.JSON(200, ToView(ctx, d, c, true)).With(tx), nil
+	}
+}
+
+type statusBody struct {
+	Status string `json:"status"`
+}
+
+func (b *statusBody) Validate(c *httpapi.Checks) {
+	if b.Status != store.CardReadyForPickup && b.Status != store.CardActive {
+		c.Fail("status", "invalid")
+	}
+}
+
+// SetStatus serves POST /operator/cards/{cardId}/status: a physical card goes
+// ordered → ready_for_pickup (the resident is mailed) → active.
+func SetStatus(d *platform.Deps) httpapi.Handler {
+	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
+		var b statusBody
+		if err := httpapi.Decode(r, &b); err != nil {
+			return nil, err
+		}
+		c, err := byID(ctx, d.Table(), r.Params["cardId"])
+		if err != nil {
+			return nil, err
+		}
+		from := map[string]string{store.CardReadyForPickup: store.CardOrdered, store.CardActive: store.CardReadyForPickup}[b.Status]
+		if c.Kind != store.CardPhysical || c.Status != from {
+			return nil, apierr.New(WrongState, "A %s card in status %s cannot become %s.", c.Kind, c.Status, b.Status)
+		}
+		now := d.Now().UTC()
+		tx := &store.Tx{}
+		transition(tx, c, b.Status, store.Event{Status: b.Status, At: now, Actor: "operator"}, nil,
+			apierr.New(WrongState, "The card was changed at the same time; read it again."))
+		if b.Status == store.CardReadyForPickup && c.NotifyEmail != "" {
+			mail.Enqueue(tx, now, "card-ready#"+c.CardID, mail.CardReady, c.NotifyEmail,
+				map[string]string{"number": c.Number, "pickupPoint": c.PickupPointID, "link": d.Config.PortalURL + "/cards"}, nil)
+		}
+		c.Status = b.Status
+		c.History = append(c.History, store.Event{Status: b.Status, At: now, Actor: "operator"})
+		return httpapi.JSON(200, ToView(ctx, d, c, true)).With(tx), nil
+	}
+}
