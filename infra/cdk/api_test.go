@@ -142,7 +142,7 @@ func TestLeastPrivilege(t *testing.T) {
 		has("FILES_BUCKET", env[EnvFilesBucket] != nil, n.FilesRead || n.FilesWrite)
 		has("ses:SendEmail", acts["ses:SendEmail"], n.Mail)
 		has("MAIL_CONFIGURATION_SET", env[EnvMailConfigurationSet] != nil, n.Mail)
-		has("kms:GenerateMac", acts["kms:GenerateMac"], n.Signing)
+		has("kms:Sign", acts["kms:Sign"], n.Signing)
 		has("SIGNING_KEY_ID", env[EnvSigningKeyID] != nil, n.Signing)
 		if env[EnvStage] != "dev" {
 			t.Errorf("%s: STAGE=%v", name, env[EnvStage])

@@ -1,11 +1,14 @@
 package application_test
 
 import (
+	"crypto/ecdsa"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/kartamieszkanca/platform/infra/local/testenv"
+	"github.com/kartamieszkanca/platform/shared/qrtoken"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
@@ -160,6 +163,7 @@ func TestCardJourney(t *testing.T) {
 		t.Fatalf("cards %+v", cs)
 	}
 	virtual := cs[0]
+	qrVerifies(t, e, p, virtual)
 
 	// Blocked by the resident (R4.4), twice is 409, unblocked by the operator.
 	e.Call(t, "POST", p.path("/cards/"+virtual.CardID+"/block"), p.token, map[string]string{"reason": "lost"}).Expect(t, 200)
@@ -169,6 +173,7 @@ func TestCardJourney(t *testing.T) {
 	if c := cards(t, e, p)[0]; c.Status != "blocked" || c.BlockReason == nil || *c.BlockReason != "lost" {
 		t.Fatalf("blocked card %+v", c)
 	}
+	e.Call(t, "GET", p.path("/cards/"+virtual.CardID+"/qr"), p.token, nil).Expect(t, 409)
 	e.Call(t, "POST", "/operator/cards/"+virtual.CardID+"/unblock", op, nil).Expect(t, 200)
 	if c := cards(t, e, p)[0]; c.Status != "active" || c.BlockReason != nil {
 		t.Fatalf("unblocked card %+v", c)
@@ -260,5 +265,33 @@ func TestConcurrentDecisions(t *testing.T) {
 	e.Call(t, "GET", p.path("/applications/"+id), p.token, nil).Expect(t, 200).Decode(t, &a)
 	if n := len(cards(t, e, p)); (a.Status == "completed") != (n == 1) || (a.Status == "rejected") != (n == 0) {
 		t.Fatalf("application %s with %d cards", a.Status, n)
+	}
+}
+
+// R4.3: the virtual card's QR token is short-lived, signed, and checks out
+// offline with the published keys.
+func qrVerifies(t *testing.T, e *testenv.Env, p person, c cardView) {
+	t.Helper()
+	var q struct {
+		Token     string    `json:"token"`
+		ExpiresAt time.Time `json:"expiresAt"`
+	}
+	e.Call(t, "GET", p.path("/cards/"+c.CardID+"/qr"), p.token, nil).Expect(t, 200).Decode(t, &q)
+	if d := time.Until(q.ExpiresAt); d > qrtoken.TTL || d <= 0 {
+		t.Fatalf("QR token valid for %v", d)
+	}
+	var jwks struct{ Keys []qrtoken.JWK }
+	e.Call(t, "GET", "/cards/qr-keys", "", nil).Expect(t, 200).Decode(t, &jwks)
+	keys := map[string]*ecdsa.PublicKey{}
+	for _, j := range jwks.Keys {
+		k, err := qrtoken.KeyOf(j)
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys[j.Kid] = k
+	}
+	claims, err := qrtoken.Verify(q.Token, keys, time.Now())
+	if err != nil || claims.CardID != c.CardID || claims.Number != c.Number {
+		t.Fatalf("QR token: %+v %v", claims, err)
 	}
 }

@@ -49,6 +49,8 @@ var HTTP = map[string]entry.HTTPFactory{
 
 	"list-cards":      card.List,
 	"block-card":      card.Block,
+	"get-card-qr":     card.QR,
+	"get-qr-keys":     card.Keys,
 	"set-card-status": card.SetStatus,
 	"unblock-card":    card.Unblock,
 	"create-upload":   upload.Create,

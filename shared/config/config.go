@@ -19,6 +19,10 @@ type Config struct {
 	MailFrom         string
 	MailConfigSet    string
 	PortalURL        string
+	// SigningKeyID is the KMS key of QR tokens (AWS); QRSigningKey a base64
+	// PKCS#8 P-256 key used instead where there is no KMS (the local stack).
+	SigningKeyID string
+	QRSigningKey string
 	// LogLevel: debug, info, warn, error.
 	LogLevel string
 }
@@ -41,6 +45,8 @@ func Load(getenv func(string) string) (Config, error) {
 		MailConfigSet:    get("MAIL_CONFIGURATION_SET", ""),
 		PortalURL:        strings.TrimSuffix(get("PORTAL_URL", "http://127.0.0.1:3000/portal"), "/"),
 		LogLevel:         get("LOG_LEVEL", "info"),
+		SigningKeyID:     get("SIGNING_KEY_ID", ""),
+		QRSigningKey:     get("QR_SIGNING_KEY", ""),
 	}
 	var errs []error
 	if u, err := url.Parse(c.PortalURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
@@ -48,6 +54,9 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.Stage == "prod" && strings.HasPrefix(c.PortalURL, "http:") {
 		errs = append(errs, errors.New("PORTAL_URL must be https in prod"))
+	}
+	if c.Stage == "prod" && c.QRSigningKey != "" {
+		errs = append(errs, errors.New("QR_SIGNING_KEY is for the local stack; prod signs with KMS (SIGNING_KEY_ID)"))
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

@@ -211,6 +211,7 @@ type Problem struct {
 }
 
 func (a *Adapter) encode(r *Request, resp *Response, err error) events.APIGatewayV2HTTPResponse {
+	// No answer is cached unless its handler says so.
 	headers := map[string]string{"Cache-Control": "no-store"}
 	if err != nil {
 		e := apierr.From(err)

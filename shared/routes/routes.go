@@ -154,6 +154,8 @@ var All = []Route{
 	{Method: "DELETE", Path: "/profiles/{profileId}/applications/{applicationId}", Function: "delete-application", Access: Resident, Needs: rw, Summary: "Delete a draft or cancel a submitted application"},
 
 	{Method: "GET", Path: "/profiles/{profileId}/cards", Function: "list-cards", Access: Resident, Needs: Needs{Table: ReadTable, FilesRead: true}, Summary: "The profile's cards"},
+	{Method: "GET", Path: "/profiles/{profileId}/cards/{cardId}/qr", Function: "get-card-qr", Access: Resident, Needs: Needs{Table: ReadTable, Signing: true}, Summary: "A short-lived signed token for the virtual card's QR code"},
+	{Method: "GET", Path: "/cards/qr-keys", Function: "get-qr-keys", Access: Public, Needs: Needs{Signing: true}, Summary: "The public keys of QR tokens (JWKS)"},
 	{Method: "POST", Path: "/profiles/{profileId}/cards/{cardId}/block", Function: "block-card", Access: Resident, Needs: rw, Summary: "Block a lost or stolen card"},
 
 	{Method: "GET", Path: "/operator/applications", Function: "list-review-queue", Access: Operators, Needs: rd, Summary: "The review queue, oldest first"},

@@ -26,6 +26,7 @@ import (
 	"github.com/kartamieszkanca/platform/shared/config"
 	"github.com/kartamieszkanca/platform/shared/mail"
 	"github.com/kartamieszkanca/platform/shared/platform"
+	"github.com/kartamieszkanca/platform/shared/qrtoken"
 	"github.com/kartamieszkanca/platform/shared/store"
 )
 
@@ -105,7 +106,8 @@ func Start(ctx context.Context) (*Env, func(), error) {
 		return fail(err)
 	}
 	cfg := config.Config{Stage: "test", TableName: res.Table, UserPoolID: res.PoolID, UserPoolClientID: res.ClientID,
-		FilesBucket: res.Bucket, MailFrom: "Karta Mieszkańca <no-reply@karta.example>", PortalURL: PortalURL, LogLevel: "error"}
+		FilesBucket: res.Bucket, MailFrom: "Karta Mieszkańca <no-reply@karta.example>", PortalURL: PortalURL, LogLevel: "error",
+		QRSigningKey: qrtoken.NewLocalKey()}
 	d := platform.New(cfg, awsCfg)
 	d.Log = slog.New(slog.NewJSONHandler(io.Discard, nil))
 	if os.Getenv("KARTA_TEST_LOG") != "" {

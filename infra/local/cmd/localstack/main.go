@@ -28,6 +28,7 @@ import (
 	"github.com/kartamieszkanca/platform/shared/config"
 	"github.com/kartamieszkanca/platform/shared/mail"
 	"github.com/kartamieszkanca/platform/shared/platform"
+	"github.com/kartamieszkanca/platform/shared/qrtoken"
 )
 
 func main() {
@@ -105,6 +106,10 @@ func dev(ctx context.Context, getenv func(string) string) error {
 	os.Setenv("USER_POOL_ID", res.PoolID)
 	os.Setenv("USER_POOL_CLIENT_ID", res.ClientID)
 	os.Setenv("FILES_BUCKET", res.Bucket)
+	if os.Getenv("QR_SIGNING_KEY") == "" {
+		// No KMS locally: a fresh P-256 key per start signs QR tokens.
+		os.Setenv("QR_SIGNING_KEY", qrtoken.NewLocalKey())
+	}
 	cfg, err := config.Load(os.Getenv)
 	if err != nil {
 		return err

@@ -1,0 +1,9 @@
+// Command get-qr-keys serves GET /cards/qr-keys: the public keys of QR tokens (JWKS).
+package main
+
+import (
+	"github.com/kartamieszkanca/platform/shared/card"
+	"github.com/kartamieszkanca/platform/shared/entry"
+)
+
+func main() { entry.HTTP("get-qr-keys", card.Keys) }

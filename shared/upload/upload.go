@@ -1,0 +1,393 @@
+// Package upload moves residents' photos, documents and attachments through S3
+// presigned URLs, never through Lambda payloads (R14.4): POST
+// /profiles/{profileId}/uploads answers a presigned POST whose policy fixes the
+// object's key, type and size; Verify checks the stored object before an
+// application or a message may refer to it, since a client can send anything
+// to S3 that the policy lets through (and the local S3 enforces no policy).
+package upload
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go"
+	"github.com/oklog/ulid/v2"
+
+	"github.com/kartamieszkanca/platform/shared/apierr"
+	"github.com/kartamieszkanca/platform/shared/httpapi"
+	"github.com/kartamieszkanca/platform/shared/platform"
+	"github.com/kartamieszkanca/platform/shared/profile"
+	"github.com/kartamieszkanca/platform/shared/store"
+)
+
+// Purposes of an upload.
+const (
+	Photo      = "photo"
+	Document   = "document"
+	Attachment = "attachment"
+)
+
+// Content types the platform takes.
+const (
+	JPEG = "image/jpeg"
+	PNG  = "image/png"
+	PDF  = "application/pdf"
+)
+
+const mb = 1 << 20
+
+// rules are each purpose's size limit and content types.
+var rules = map[string]struct {
+	limit int64
+	types []string
+}{
+	Photo:      {5 * mb, []string{JPEG, PNG}},
+	Document:   {10 * mb, []string{JPEG, PNG, PDF}},
+	Attachment: {10 * mb, []string{JPEG, PNG, PDF}},
+}
+
+// magic is the start every file of a content type has.
+var magic = map[string][]byte{
+	JPEG: {0xFF, 0xD8, 0xFF},
+	PNG:  {0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A},
+	PDF:  []byte("%PDF-"),
+}
+
+// Limit is the largest file of a purpose, in bytes; 0 for an unknown purpose.
+func Limit(purpose string) int64 { return rules[purpose].limit }
+
+// Allowed reports whether a purpose takes a content type.
+func Allowed(purpose, contentType string) bool {
+	return slices.Contains(rules[purpose].types, contentType)
+}
+
+const (
+	// PostTTL is how long a presigned POST may be used.
+	PostTTL = 15 * time.Minute
+	// GetTTL is how long a presigned GET may be used.
+	GetTTL = 5 * time.Minute
+	// PendingPrefix holds objects no application has claimed yet; the bucket's
+	// lifecycle rule removes them after a day (infra/cdk/files.go).
+	PendingPrefix = "uploads/pending/"
+	// KeptPrefix holds objects Keep copied out of PendingPrefix.
+	KeptPrefix = "uploads/kept/"
+)
+
+// PendingKey is where a new upload's object goes; the server makes it, so a
+// client can write nowhere else.
+func PendingKey(profileID, uploadID string) string {
+	return PendingPrefix + profileID + "/" + uploadID
+}
+
+// KeptKey is where Keep copies a claimed upload's object.
+func KeptKey(profileID, uploadID string) string { return KeptPrefix + profileID + "/" + uploadID }
+
+// Invalid: an upload named in a request body is unknown, not the caller's, of
+// the wrong purpose, or its stored object is missing or not what was declared.
+var Invalid = apierr.Register("upload_invalid", http.StatusUnprocessableEntity)
+
+// View is an upload as the API shows it.
+type View struct {
+	UploadID    string `json:"uploadId"`
+	Purpose     string `json:"purpose"`
+	ContentType string `json:"contentType"`
+	Size        int64  `json:"size"`
+	Status      string `json:"status"`
+}
+
+// ToView is the API's view of an upload.
+func ToView(u *store.Upload) View {
+	return View{UploadID: u.UploadID, Purpose: u.Purpose, ContentType: u.ContentType, Size: u.Size, Status: u.Status}
+}
+
+// Created is the answer to POST /profiles/{profileId}/uploads: the form to POST
+// the file with (url, and fields sent before the file field "file").
+type Created struct {
+	UploadID    string            `json:"uploadId"`
+	URL         string            `json:"url"`
+	Fields      map[string]string `json:"fields"`
+	ExpiresAt   time.Time         `json:"expiresAt"`
+	Purpose     string            `json:"purpose"`
+	ContentType string            `json:"contentType"`
+	Size        int64             `json:"size"`
+	Status      string            `json:"status"`
+}
+
+type createBody struct {
+	Purpose     string `json:"purpose"`
+	ContentType string `json:"contentType"`
+	Size        int64  `json:"size"`
+}
+
+func (b *createBody) Validate(c *httpapi.Checks) {
+	_, known := rules[b.Purpose]
+	if c.Required("purpose", b.Purpose) && !known {
+		c.Fail("purpose", "unknown_purpose")
+	}
+	if c.Required("contentType", b.ContentType) {
+		ok := Allowed(b.Purpose, b.ContentType)
+		if !known {
+			// Judge the type on its own when the purpose is wrong too.
+			ok = Allowed(Document, b.ContentType)
+		}
+		if !ok {
+			c.Fail("contentType", "type_not_allowed")
+		}
+	}
+	limit := Limit(b.Purpose)
+	if !known {
+		limit = Limit(Document)
+	}
+	switch {
+	case b.Size <= 0:
+		c.Fail("size", "out_of_range")
+	case b.Size > limit:
+		c.Fail("size", "too_large")
+	}
+}
+
+// Create serves POST /profiles/{profileId}/uploads.
+func Create(d *platform.Deps) httpapi.Handler {
+	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
+		var b createBody
+		if err := httpapi.Decode(r, &b); err != nil {
+			return nil, err
+		}
+		p, err := profile.Resolve(ctx, d.Table(), r.Account, r.Params["profileId"])
+		if err != nil {
+			return nil, err
+		}
+		id := ulid.Make().String()
+		u := &store.Upload{
+			Key: store.UploadKey(p.ProfileID, id), UploadID: id, ProfileID: p.ProfileID,
+			Purpose: b.Purpose, ContentType: b.ContentType, Size: b.Size,
+			ObjectKey: PendingKey(p.ProfileID, id), Status: store.UploadPending, CreatedAt: d.Now().UTC(),
+		}
+		post, expires, err := presignPost(ctx, d, u)
+		if err != nil {
+			return nil, err
+		}
+		tx := &store.Tx{}
+		tx.Create(u, nil)
+		return httpapi.JSON(http.StatusCreated, Created{
+			UploadID: id, URL: post.URL, Fields: post.Values, ExpiresAt: expires,
+			Purpose: u.Purpose, ContentType: u.ContentType, Size: u.Size, Status: u.Status,
+		}).With(tx), nil
+	}
+}
+
+// presignPost signs a form that stores exactly the declared file at the
+// upload's key: S3 refuses another key, another Content-Type or another size.
+func presignPost(ctx context.Context, d *platform.Deps, u *store.Upload) (*s3.PresignedPostRequest, time.Time, error) {
+	post, err := d.Presign().PresignPostObject(ctx, &s3.PutObjectInput{
+		Bucket: aws.String(d.Config.FilesBucket),
+		Key:    aws.String(u.ObjectKey),
+	}, func(o *s3.PresignPostOptions) {
+		o.Expires = PostTTL
+		o.Conditions = []any{
+			map[string]string{"Content-Type": u.ContentType},
+			[]any{"content-length-range", u.Size, u.Size},
+		}
+	})
+	if err != nil {
+		return nil, time.Time{}, fmt.Errorf("upload: presign post: %w", err)
+	}
+	// The policy is satisfied only if the form carries the Content-Type, which
+	// the SDK does not add to the fields itself.
+	post.Values["Content-Type"] = u.ContentType
+	expires, err := policyExpiration(post.Values["policy"])
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	return post, expires, nil
+}
+
+// policyExpiration reads the expiration the SDK signed into the policy, which is
+// counted from its own signing time.
+func policyExpiration(policy string) (time.Time, error) {
+	raw, err := base64.StdEncoding.DecodeString(policy)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("upload: policy: %w", err)
+	}
+	var doc struct {
+		Expiration time.Time `json:"expiration"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil || doc.Expiration.IsZero() {
+		return time.Time{}, fmt.Errorf("upload: policy has no expiration: %v", err)
+	}
+	return doc.Expiration.UTC(), nil
+}
+
+// Verify checks that an upload named in a request body may be used by a
+// profile for one of purposes, and that its stored object is what was
+// declared. Every failure is a 422 upload_invalid with the body's field (not
+// a 404: the upload is a field of the request, not its path) and a field code:
+// not_found (unknown, or another profile's), wrong_purpose, not_uploaded,
+// empty, too_large, size_mismatch, content_mismatch.
+func Verify(ctx context.Context, d *platform.Deps, profileID, uploadID, field string, purposes ...string) (*store.Upload, error) {
+	fail := func(code, msg string) (*store.Upload, error) {
+		return nil, &apierr.Error{Code: Invalid, Message: msg, Fields: []apierr.FieldError{{Field: field, Code: code}}}
+	}
+	if uploadID == "" {
+		return fail("not_found", "No such upload.")
+	}
+	var u store.Upload
+	err := d.Table().Get(ctx, store.UploadKey(profileID, uploadID), &u)
+	if errors.Is(err, store.ErrNotFound) {
+		return fail("not_found", "No such upload.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(purposes, u.Purpose) {
+		return fail("wrong_purpose", fmt.Sprintf("The upload is a %s; this field takes %s.", u.Purpose, strings.Join(purposes, " or ")))
+	}
+	bucket := aws.String(d.Config.FilesBucket)
+	head, err := d.S3().HeadObject(ctx, &s3.HeadObjectInput{Bucket: bucket, Key: &u.ObjectKey})
+	if isNotFound(err) {
+		return fail("not_uploaded", "The file was not uploaded (or the upload expired).")
+	}
+	if err != nil {
+		return nil, s3Error(err)
+	}
+	size := aws.ToInt64(head.ContentLength)
+	switch {
+	case size <= 0:
+		return fail("empty", "The file is empty.")
+	case size > Limit(u.Purpose):
+		return fail("too_large", fmt.Sprintf("The file is larger than %d MB.", Limit(u.Purpose)/mb))
+	case size != u.Size:
+		return fail("size_mismatch", "The file's size is not the declared one.")
+	}
+	want := magic[u.ContentType]
+	// A whole object's checksum says nothing about its first bytes: no checksum
+	// is asked for (the local S3 sends the whole object's anyway).
+	obj, err := d.S3().GetObject(ctx, &s3.GetObjectInput{Bucket: bucket, Key: &u.ObjectKey, Range: aws.String("bytes=0-15")},
+		func(o *s3.Options) {
+			o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
+			o.DisableLogOutputChecksumValidationSkipped = true
+		})
+	if isNotFound(err) {
+		return fail("not_uploaded", "The file was not uploaded (or the upload expired).")
+	}
+	if err != nil {
+		return nil, s3Error(err)
+	}
+	defer obj.Body.Close()
+	start, err := io.ReadAll(io.LimitReader(obj.Body, 16))
+	if err != nil {
+		return nil, fmt.Errorf("upload: read %s: %w", u.ObjectKey, err)
+	}
+	if len(want) == 0 || !bytes.HasPrefix(start, want) {
+		return fail("content_mismatch", "The file's content is not a "+u.ContentType+" file.")
+	}
+	return &u, nil
+}
+
+// MarkVerified adds to tx the change of a verified upload's status (and its
+// object key, which Keep may have moved).
+func MarkVerified(tx *store.Tx, u *store.Upload) {
+	u.Status = store.UploadVerified
+	tx.Update(store.UploadKey(u.ProfileID, u.UploadID),
+		expression.Set(expression.Name("status"), expression.Value(store.UploadVerified)).
+			Set(expression.Name("objectKey"), expression.Value(u.ObjectKey)),
+		store.Exists(),
+		apierr.New(apierr.Conflict, "The upload was removed at the same time; try again."))
+}
+
+// Keep copies a verified upload's object out of PendingPrefix, whose objects
+// expire after a day, and points u at the copy; MarkVerified then stores the
+// new key. Call it before committing the change that claims the upload; a
+// failed commit leaves only an unreferenced copy.
+func Keep(ctx context.Context, d *platform.Deps, u *store.Upload) error {
+	if !strings.HasPrefix(u.ObjectKey, PendingPrefix) {
+		return nil
+	}
+	dst := KeptKey(u.ProfileID, u.UploadID)
+	_, err := d.S3().CopyObject(ctx, &s3.CopyObjectInput{
+		Bucket:     aws.String(d.Config.FilesBucket),
+		Key:        &dst,
+		CopySource: aws.String(url.PathEscape(d.Config.FilesBucket) + "/" + escapeKey(u.ObjectKey)),
+	})
+	if err != nil {
+		return s3Error(err)
+	}
+	u.ObjectKey = dst
+	return nil
+}
+
+// PresignGet is a link to read an upload's object for GetTTL (operators'
+// review, the card photo). The answer's type is the declared one, whatever the
+// object was stored with.
+func PresignGet(ctx context.Context, d *platform.Deps, u *store.Upload) (string, time.Time, error) {
+	req, err := d.Presign().PresignGetObject(ctx, &s3.GetObjectInput{
+		Bucket:              aws.String(d.Config.FilesBucket),
+		Key:                 &u.ObjectKey,
+		ResponseContentType: aws.String(u.ContentType),
+	}, s3.WithPresignExpires(GetTTL))
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("upload: presign get: %w", err)
+	}
+	expires, err := urlExpiration(req.URL)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	return req.URL, expires, nil
+}
+
+// urlExpiration reads a SigV4 query-signed URL's end from its own date and
+// lifetime, which the SDK counts from its signing time.
+func urlExpiration(raw string) (time.Time, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("upload: presigned url: %w", err)
+	}
+	q := u.Query()
+	at, err := time.Parse("20060102T150405Z", q.Get("X-Amz-Date"))
+	if err != nil {
+		return time.Time{}, fmt.Errorf("upload: presigned url date: %w", err)
+	}
+	secs, err := strconv.Atoi(q.Get("X-Amz-Expires"))
+	if err != nil {
+		return time.Time{}, fmt.Errorf("upload: presigned url lifetime: %w", err)
+	}
+	return at.Add(time.Duration(secs) * time.Second).UTC(), nil
+}
+
+func escapeKey(key string) string {
+	parts := strings.Split(key, "/")
+	for i, p := range parts {
+		parts[i] = url.PathEscape(p)
+	}
+	return strings.Join(parts, "/")
+}
+
+func isNotFound(err error) bool {
+	var re *awshttp.ResponseError
+	return errors.As(err, &re) && re.HTTPStatusCode() == http.StatusNotFound
+}
+
+// s3Error turns S3's throttling into a 503 a client may retry; everything else
+// stays internal.
+func s3Error(err error) error {
+	var ae smithy.APIError
+	if errors.As(err, &ae) && (ae.ErrorCode() == "SlowDown" || ae.ErrorCode() == "ServiceUnavailable") {
+		return &apierr.Error{Code: apierr.RetryLater, Message: "The file store is busy; try again shortly.", RetryAfter: 1}
+	}
+	return fmt.Errorf("upload: s3: %w", err)
+}
