@@ -79,7 +79,7 @@ func subject(ctx context.Context, d *platform.Deps, p *store.Profile) (*Subject,
 
 // load reads an application of a profile the caller may reach.
 func load(ctx context.Context, d *platform.Deps, acc *store.Account, profileID, appID string) (*store.Profile, *store.Application, error) {
-	p, err := profile.Resolve(ctx, d.Table(), acc, profileID)
+	p, err := profile.Reach(ctx, d.Table(), acc, profileID)
 	if err != nil {
 		return nil, nil, err
 	}

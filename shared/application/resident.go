@@ -37,7 +37,7 @@ func check(k *Kind, s *Subject, except string) (bool, string) {
 // Available serves GET /profiles/{profileId}/applications/available.
 func Available(d *platform.Deps) httpapi.Handler {
 	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
-		p, err := profile.Resolve(ctx, d.Table(), r.Account, r.Params["profileId"])
+		p, err := profile.Reach(ctx, d.Table(), r.Account, r.Params["profileId"])
 		if err != nil {
 			return nil, err
 		}
@@ -86,7 +86,7 @@ func Create(d *platform.Deps) httpapi.Handler {
 		if _, err := decode(k, b.Data); err != nil {
 			return nil, err
 		}
-		p, err := profile.Resolve(ctx, d.Table(), r.Account, r.Params["profileId"])
+		p, err := profile.Reach(ctx, d.Table(), r.Account, r.Params["profileId"])
 		if err != nil {
 			return nil, err
 		}
@@ -118,7 +118,7 @@ func Create(d *platform.Deps) httpapi.Handler {
 // status and type, sort by date both ways, paged.
 func List(d *platform.Deps) httpapi.Handler {
 	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
-		p, err := profile.Resolve(ctx, d.Table(), r.Account, r.Params["profileId"])
+		p, err := profile.Reach(ctx, d.Table(), r.Account, r.Params["profileId"])
 		if err != nil {
 			return nil, err
 		}

@@ -66,7 +66,7 @@ func OfProfile(ctx context.Context, t *store.Table, profileID string) ([]store.C
 // List serves GET /profiles/{profileId}/cards (R4.3).
 func List(d *platform.Deps) httpapi.Handler {
 	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
-		p, err := profile.Resolve(ctx, d.Table(), r.Account, r.Params["profileId"])
+		p, err := profile.Reach(ctx, d.Table(), r.Account, r.Params["profileId"])
 		if err != nil {
 			return nil, err
 		}
@@ -111,7 +111,7 @@ func Block(d *platform.Deps) httpapi.Handler {
 		if err := httpapi.Decode(r, &b); err != nil {
 			return nil, err
 		}
-		p, err := profile.Resolve(ctx, d.Table(), r.Account, r.Params["profileId"])
+		p, err := profile.Reach(ctx, d.Table(), r.Account, r.Params["profileId"])
 		if err != nil {
 			return nil, err
 		}

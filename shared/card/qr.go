@@ -21,7 +21,7 @@ type qrView struct {
 // token for an active virtual card's QR code.
 func QR(d *platform.Deps) httpapi.Handler {
 	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
-		p, err := profile.Resolve(ctx, d.Table(), r.Account, r.Params["profileId"])
+		p, err := profile.Reach(ctx, d.Table(), r.Account, r.Params["profileId"])
 		if err != nil {
 			return nil, err
 		}

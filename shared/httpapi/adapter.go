@@ -91,6 +91,13 @@ func (a *Adapter) serve(ctx context.Context, r *Request, ev events.APIGatewayV2H
 func (a *Adapter) run(ctx context.Context, r *Request, rec *store.Idempotency) (*Response, error) {
 	resp, err := a.Handler(ctx, r)
 	if err != nil {
+		if rec != nil && apierr.From(err) != nil {
+			// A retry that raced its first request may be refused by the state
+			// the first one made (e.g. "already open"): it gets the first answer.
+			if old, rerr := a.replay(ctx, rec); old != nil || rerr != nil {
+				return old, rerr
+			}
+		}
 		return nil, err
 	}
 	if rec != nil && resp.Status < 300 {

@@ -122,3 +122,13 @@ func Get(d *platform.Deps) httpapi.Handler {
 		return httpapi.JSON(200, ToView(p)), nil
 	}
 }
+
+// Reach is Resolve for handlers that need only the profile's ids: the caller's
+// own profile is known from the account the request was authorized with, so it
+// costs no read; another household member's is read to prove it exists.
+func Reach(ctx context.Context, t *store.Table, acc *store.Account, id string) (*store.Profile, error) {
+	if acc.ProfileID != "" && (id == Me || id == acc.ProfileID) {
+		return &store.Profile{ProfileID: acc.ProfileID, HouseholdID: acc.HouseholdID}, nil
+	}
+	return Resolve(ctx, t, acc, id)
+}

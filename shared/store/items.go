@@ -146,6 +146,9 @@ type Upload struct {
 	ObjectKey   string    `dynamodbav:"objectKey"`
 	Status      string    `dynamodbav:"status"`
 	CreatedAt   time.Time `dynamodbav:"createdAt"`
+	// TTL removes a pending upload's record with its expired object; a
+	// verified upload has none.
+	TTL int64 `dynamodbav:"ttl,omitempty"`
 }
 
 // Ref points from an id to the profile that owns the item.

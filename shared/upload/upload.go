@@ -35,6 +35,10 @@ import (
 	"github.com/kartamieszkanca/platform/shared/store"
 )
 
+// PendingTTL is how long an unclaimed upload's record is kept (its object
+// expires after a day under PendingPrefix).
+const PendingTTL = 2 * 24 * time.Hour
+
 // Purposes of an upload.
 const (
 	Photo      = "photo"
@@ -168,7 +172,7 @@ func Create(d *platform.Deps) httpapi.Handler {
 		if err := httpapi.Decode(r, &b); err != nil {
 			return nil, err
 		}
-		p, err := profile.Resolve(ctx, d.Table(), r.Account, r.Params["profileId"])
+		p, err := profile.Reach(ctx, d.Table(), r.Account, r.Params["profileId"])
 		if err != nil {
 			return nil, err
 		}
@@ -177,6 +181,8 @@ func Create(d *platform.Deps) httpapi.Handler {
 			Key: store.UploadKey(p.ProfileID, id), UploadID: id, ProfileID: p.ProfileID,
 			Purpose: b.Purpose, ContentType: b.ContentType, Size: b.Size,
 			ObjectKey: PendingKey(p.ProfileID, id), Status: store.UploadPending, CreatedAt: d.Now().UTC(),
+			// The bucket expires pending objects after a day; the record follows.
+			TTL: d.Now().Add(PendingTTL).Unix(),
 		}
 		post, expires, err := presignPost(ctx, d, u)
 		if err != nil {
@@ -305,7 +311,8 @@ func MarkVerified(tx *store.Tx, u *store.Upload) {
 	u.Status = store.UploadVerified
 	tx.Update(store.UploadKey(u.ProfileID, u.UploadID),
 		expression.Set(expression.Name("status"), expression.Value(store.UploadVerified)).
-			Set(expression.Name("objectKey"), expression.Value(u.ObjectKey)),
+			Set(expression.Name("objectKey"), expression.Value(u.ObjectKey)).
+			Remove(expression.Name("ttl")),
 		store.Exists(),
 		apierr.New(apierr.Conflict, "The upload was removed at the same time; try again."))
 }
