@@ -113,9 +113,11 @@ func PublicJWK(ctx context.Context, s Signer) (JWK, error) {
 	if err != nil {
 		return JWK{}, err
 	}
-	x, y := make([]byte, 32), make([]byte, 32)
-	pub.X.FillBytes(x)
-	pub.Y.FillBytes(y)
+	raw, err := pub.Bytes() // 0x04 || x || y
+	if err != nil || len(raw) != 65 {
+		return JWK{}, fmt.Errorf("qrtoken: public key: %v", err)
+	}
+	x, y := raw[1:33], raw[33:]
 	return JWK{Kty: "EC", Crv: "P-256", X: b64(x), Y: b64(y), Kid: s.KeyID(), Alg: "ES256", Use: "sig"}, nil
 }
 

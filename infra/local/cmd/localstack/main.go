@@ -44,7 +44,7 @@ func main() {
 
 func run(args []string, getenv func(string) string) error {
 	if len(args) == 0 {
-		return errors.New("usage: localstack dev | localstack run -- CMD...")
+		return errors.New("usage: localstack dev, or localstack run -- CMD [ARGS]")
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -53,7 +53,7 @@ func run(args []string, getenv func(string) string) error {
 		return dev(ctx, getenv)
 	case "run":
 		if len(args) < 3 || args[1] != "--" {
-			return errors.New("usage: localstack run -- CMD...")
+			return errors.New("usage: localstack run -- CMD [ARGS]")
 		}
 		return runCmd(ctx, args[2:])
 	}
