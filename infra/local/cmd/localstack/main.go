@@ -145,12 +145,12 @@ func dev(ctx context.Context, getenv func(string) string) error {
 	fmt.Printf(`
 Karta Mieszkańca — local stack is up
 
-  API              http://%s   (try: curl http://%s/health)
-  Mail inbox       %s          (JSON: %s/store)
+  API              http://%s  (try: curl http://%s/health)
+  Mail inbox       %s  (JSON: %s/store)
   Portal links     %s
-  DynamoDB Local   %s   table %s
-  cognito-local    %s   pool %s, client %s
-  S3               %s   bucket %s
+  DynamoDB Local   %s  table %s
+  cognito-local    %s  pool %s, client %s
+  S3               %s  bucket %s
 
   Staff accounts (password %q):
     operator@example.com   (operators)
