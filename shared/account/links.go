@@ -64,11 +64,7 @@ var (
 // sendLink answers 202 always (R1.3, R3.1): a mail goes out only to an account
 // in the link's status, at most once per cooldown; a new link replaces the old.
 func sendLink(d *platform.Deps, l link) httpapi.Handler {
-	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
-		var b emailBody
-		if err := httpapi.Decode(r, &b); err != nil {
-			return nil, err
-		}
+	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *emailBody) (*httpapi.Response, error) {
 		acc, err := accountByEmail(ctx, d.Table(), store.NormalizeEmail(b.Email))
 		if errors.Is(err, errQuiet) {
 			return httpapi.Accepted(), nil
@@ -99,7 +95,7 @@ func sendLink(d *platform.Deps, l link) httpapi.Handler {
 		mail.Enqueue(tx, now, l.purpose+"#"+hash[:32], l.template, acc.Email,
 			map[string]string{"firstName": acc.FirstName, "link": d.Config.PortalURL + l.path + "?token=" + token}, nil)
 		return httpapi.Accepted().With(tx), nil
-	}
+	})
 }
 
 // ResendActivation serves POST /auth/activation/resend.
@@ -131,11 +127,7 @@ func checkRepeated(c *httpapi.Checks, pw, repeat string) {
 // ResetPassword serves POST /auth/password/reset (R3.2, R3.3): the new password
 // is set in Cognito, the link is used up and every session ends.
 func ResetPassword(d *platform.Deps) httpapi.Handler {
-	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
-		var b newPasswordBody
-		if err := httpapi.Decode(r, &b); err != nil {
-			return nil, err
-		}
+	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *newPasswordBody) (*httpapi.Response, error) {
 		tok, hash, err := readToken(ctx, d.Table(), b.Token, store.PurposeReset)
 		if err != nil {
 			return nil, err
@@ -151,7 +143,7 @@ func ResetPassword(d *platform.Deps) httpapi.Handler {
 		mail.Enqueue(tx, now, "changed#"+hash[:32], mail.PasswordChanged, tok.Email,
 			map[string]string{"link": d.Config.PortalURL + "/forgot-password"}, nil)
 		return httpapi.NoContent().With(tx).Then(signOut(d, tok.Email)), nil
-	}
+	})
 }
 
 // endSessions refuses every token authenticated up to this second; the +1 makes

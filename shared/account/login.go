@@ -31,11 +31,7 @@ func (b *loginBody) Validate(c *httpapi.Checks) {
 // the platform then checks the account's state, so a not-activated or blocked
 // account is told so only by someone who knows its password.
 func Login(d *platform.Deps) httpapi.Handler {
-	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
-		var b loginBody
-		if err := httpapi.Decode(r, &b); err != nil {
-			return nil, err
-		}
+	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *loginBody) (*httpapi.Response, error) {
 		email := store.NormalizeEmail(b.Email)
 		tok, err := d.Identity().Login(ctx, email, b.Password)
 		if err != nil {
@@ -75,7 +71,7 @@ func Login(d *platform.Deps) httpapi.Handler {
 		tx.Put(&store.Session{Key: store.SessionKey(store.Hash(tok.RefreshToken)), AccountID: acc.AccountID,
 			CreatedAt: now.Unix(), TTL: now.Add(sessionTTL).Unix()}, nil, nil)
 		return httpapi.JSON(200, tok).With(tx), nil
-	}
+	})
 }
 
 type refreshBody struct {
@@ -114,11 +110,7 @@ func session(ctx context.Context, t *store.Table, refreshToken string) (*store.S
 // holds is refreshed, so logout, reset and blocking end it even where Cognito's
 // own revocation is missing.
 func Refresh(d *platform.Deps) httpapi.Handler {
-	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
-		var b refreshBody
-		if err := httpapi.Decode(r, &b); err != nil {
-			return nil, err
-		}
+	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *refreshBody) (*httpapi.Response, error) {
 		if _, _, err := session(ctx, d.Table(), b.RefreshToken); err != nil {
 			return nil, err
 		}
@@ -130,17 +122,13 @@ func Refresh(d *platform.Deps) httpapi.Handler {
 			return nil, err
 		}
 		return httpapi.JSON(200, tok), nil
-	}
+	})
 }
 
 // Logout serves POST /auth/logout (R2.3): the session is removed and its refresh
 // token revoked in Cognito. A token that is not the caller's is 404.
 func Logout(d *platform.Deps) httpapi.Handler {
-	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
-		var b refreshBody
-		if err := httpapi.Decode(r, &b); err != nil {
-			return nil, err
-		}
+	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *refreshBody) (*httpapi.Response, error) {
 		tx := &store.Tx{}
 		tx.Delete(store.SessionKey(store.Hash(b.RefreshToken)),
 			store.Cond(expression.AttributeNotExists(expression.Name("PK")).
@@ -149,5 +137,5 @@ func Logout(d *platform.Deps) httpapi.Handler {
 		return httpapi.NoContent().With(tx).Then(func(ctx context.Context) error {
 			return d.Identity().Revoke(ctx, b.RefreshToken)
 		}), nil
-	}
+	})
 }

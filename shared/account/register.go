@@ -97,11 +97,7 @@ func checkConsents(clauses []dictionary.Clause, answers []consentAnswer) error {
 // Register serves POST /auth/register. Its answer is 202 whether or not the
 // e-mail has an account (R1.4): the owner of an existing one is told by mail.
 func Register(d *platform.Deps) httpapi.Handler {
-	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
-		var b registerBody
-		if err := httpapi.Decode(r, &b); err != nil {
-			return nil, err
-		}
+	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *registerBody) (*httpapi.Response, error) {
 		clauses, err := dictionary.Clauses(ctx, d.Table())
 		if err != nil {
 			return nil, err
@@ -112,13 +108,13 @@ func Register(d *platform.Deps) httpapi.Handler {
 		email := store.NormalizeEmail(b.Email)
 		sub, err := d.Identity().CreateUser(ctx, email)
 		if errors.Is(err, identity.ErrUserExists) {
-			return existing(ctx, d, email, &b, clauses)
+			return existing(ctx, d, email, b, clauses)
 		}
 		if err != nil {
 			return nil, err
 		}
-		return created(ctx, d, sub, email, &b, clauses)
-	}
+		return created(ctx, d, sub, email, b, clauses)
+	})
 }
 
 // existing handles an e-mail that Cognito knows. Either the account exists (its
@@ -225,11 +221,7 @@ func readToken(ctx context.Context, t *store.Table, token, purpose string) (*sto
 // account becomes active in one transaction, conditioned on the token being the
 // account's newest activation link.
 func Activate(d *platform.Deps) httpapi.Handler {
-	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
-		var b tokenBody
-		if err := httpapi.Decode(r, &b); err != nil {
-			return nil, err
-		}
+	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *tokenBody) (*httpapi.Response, error) {
 		tok, hash, err := readToken(ctx, d.Table(), b.Token, store.PurposeActivation)
 		if err != nil {
 			return nil, err
@@ -250,5 +242,5 @@ func Activate(d *platform.Deps) httpapi.Handler {
 		return httpapi.NoContent().With(tx).Then(func(ctx context.Context) error {
 			return d.Identity().VerifyEmail(ctx, tok.Email)
 		}), nil
-	}
+	})
 }

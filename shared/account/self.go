@@ -64,11 +64,7 @@ func versioned(a *store.Account) *expression.ConditionBuilder {
 
 // PutPhone serves PUT /account/phone (R6.1).
 func PutPhone(d *platform.Deps) httpapi.Handler {
-	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
-		var b phoneBody
-		if err := httpapi.Decode(r, &b); err != nil {
-			return nil, err
-		}
+	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *phoneBody) (*httpapi.Response, error) {
 		e164, _ := phone.Normalize(b.Phone)
 		tx := &store.Tx{}
 		tx.Update(r.Account.Key, expression.Set(expression.Name("phone"), expression.Value(e164)).
@@ -76,7 +72,7 @@ func PutPhone(d *platform.Deps) httpapi.Handler {
 		a := *r.Account
 		a.Phone = e164
 		return httpapi.JSON(200, view(&a)).With(tx), nil
-	}
+	})
 }
 
 // DeletePhone serves DELETE /account/phone (R6.1).
@@ -103,11 +99,7 @@ func (b *changePasswordBody) Validate(c *httpapi.Checks) {
 // ChangePassword serves POST /account/password (R6.3): the current password is
 // checked by Cognito, the new one set there, and the owner is told by mail.
 func ChangePassword(d *platform.Deps) httpapi.Handler {
-	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
-		var b changePasswordBody
-		if err := httpapi.Decode(r, &b); err != nil {
-			return nil, err
-		}
+	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *changePasswordBody) (*httpapi.Response, error) {
 		if b.CurrentPassword == b.NewPassword {
 			return nil, apierr.Invalid(apierr.FieldError{Field: "newPassword", Code: "same_as_current"})
 		}
@@ -130,5 +122,5 @@ func ChangePassword(d *platform.Deps) httpapi.Handler {
 		mail.Enqueue(tx, now, "changed#"+store.Hash(acc.AccountID + now.String())[:32], mail.PasswordChanged, acc.Email,
 			map[string]string{"link": d.Config.PortalURL + "/forgot-password"}, nil)
 		return httpapi.NoContent().With(tx), nil
-	}
+	})
 }

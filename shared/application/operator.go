@@ -183,11 +183,7 @@ func (b *decisionBody) Validate(c *httpapi.Checks) {
 // the same transaction (a card, a duplicate and the old card blocked, a data
 // change). Of two operators deciding at once, one wins; the other gets 409.
 func Decide(d *platform.Deps) httpapi.Handler {
-	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
-		var b decisionBody
-		if err := httpapi.Decode(r, &b); err != nil {
-			return nil, err
-		}
+	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *decisionBody) (*httpapi.Response, error) {
 		p, a, err := byID(ctx, d, r.Params["applicationId"])
 		if err != nil {
 			return nil, err
@@ -220,7 +216,7 @@ func Decide(d *platform.Deps) httpapi.Handler {
 			return nil, err
 		}
 		return acceptResponse(ctx, d, s, a, k, f, b.Comment, now)
-	}
+	})
 }
 
 // acceptResponse builds the acceptance: one update of the application to

@@ -77,11 +77,7 @@ func notAvailable(why string) error {
 // Create serves POST /profiles/{profileId}/applications: a draft of an available
 // type (R5.1).
 func Create(d *platform.Deps) httpapi.Handler {
-	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
-		var b createBody
-		if err := httpapi.Decode(r, &b); err != nil {
-			return nil, err
-		}
+	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *createBody) (*httpapi.Response, error) {
 		k := Kinds[b.Type]
 		if _, err := decode(k, b.Data); err != nil {
 			return nil, err
@@ -111,7 +107,7 @@ func Create(d *platform.Deps) httpapi.Handler {
 		tx.Create(a, nil)
 		tx.Create(&store.Ref{Key: store.ApplicationRefKey(id), ProfileID: p.ProfileID, HouseholdID: p.HouseholdID}, nil)
 		return httpapi.JSON(201, ToView(a, true)).With(tx), nil
-	}
+	})
 }
 
 // List serves GET /profiles/{profileId}/applications (R5.1, R5.2): filter by
@@ -186,11 +182,7 @@ func (b *updateBody) Validate(c *httpapi.Checks) {
 // Update serves PUT /profiles/{profileId}/applications/{applicationId}: a draft's
 // data is replaced.
 func Update(d *platform.Deps) httpapi.Handler {
-	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
-		var b updateBody
-		if err := httpapi.Decode(r, &b); err != nil {
-			return nil, err
-		}
+	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *updateBody) (*httpapi.Response, error) {
 		_, a, err := load(ctx, d, r.Account, r.Params["profileId"], r.Params["applicationId"])
 		if err != nil {
 			return nil, err
@@ -209,7 +201,7 @@ func Update(d *platform.Deps) httpapi.Handler {
 			apierr.New(StateChanged, "The application was changed at the same time; read it again."))
 		a.Data = string(b.Data)
 		return httpapi.JSON(200, ToView(a, true)).With(tx), nil
-	}
+	})
 }
 
 // Submit serves POST .../applications/{applicationId}/submit: completeness and

@@ -106,11 +106,7 @@ func (b *blockBody) Validate(c *httpapi.Checks) {
 // Block serves POST /profiles/{profileId}/cards/{cardId}/block (R4.4): a lost or
 // stolen card is blocked at once; only an operator unblocks it.
 func Block(d *platform.Deps) httpapi.Handler {
-	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
-		var b blockBody
-		if err := httpapi.Decode(r, &b); err != nil {
-			return nil, err
-		}
+	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *blockBody) (*httpapi.Response, error) {
 		p, err := profile.Reach(ctx, d.Table(), r.Account, r.Params["profileId"])
 		if err != nil {
 			return nil, err
@@ -126,7 +122,7 @@ func Block(d *platform.Deps) httpapi.Handler {
 		}
 		c.StatusBeforeBlock, c.Status, c.BlockReason = c.Status, store.CardBlocked, b.Reason
 		return httpapi.JSON(200, ToView(ctx, d, c, false)).With(tx), nil
-	}
+	})
 }
 
 // byID loads a card by its id alone (operator routes).
@@ -184,11 +180,7 @@ func (b *statusBody) Validate(c *httpapi.Checks) {
 // SetStatus serves POST /operator/cards/{cardId}/status: a physical card goes
 // ordered → ready_for_pickup (the resident is mailed) → active.
 func SetStatus(d *platform.Deps) httpapi.Handler {
-	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
-		var b statusBody
-		if err := httpapi.Decode(r, &b); err != nil {
-			return nil, err
-		}
+	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *statusBody) (*httpapi.Response, error) {
 		c, err := byID(ctx, d.Table(), r.Params["cardId"])
 		if err != nil {
 			return nil, err
@@ -208,5 +200,5 @@ func SetStatus(d *platform.Deps) httpapi.Handler {
 		c.Status = b.Status
 		c.History = append(c.History, store.Event{Status: b.Status, At: now, Actor: "operator"})
 		return httpapi.JSON(200, ToView(ctx, d, c, true)).With(tx), nil
-	}
+	})
 }

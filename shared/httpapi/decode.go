@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -76,4 +77,16 @@ func jsonError(err error) error {
 			Fields: []apierr.FieldError{{Field: name, Code: "unknown"}}}
 	}
 	return apierr.New(apierr.MalformedJSON, "The body is not valid JSON.")
+}
+
+// Body is a handler of a decoded, validated body of type T: every endpoint that
+// takes a body decodes it here, the same way.
+func Body[T any](h func(ctx context.Context, r *Request, b *T) (*Response, error)) Handler {
+	return func(ctx context.Context, r *Request) (*Response, error) {
+		var b T
+		if err := Decode(r, &b); err != nil {
+			return nil, err
+		}
+		return h(ctx, r, &b)
+	}
 }

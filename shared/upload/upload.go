@@ -167,11 +167,7 @@ func (b *createBody) Validate(c *httpapi.Checks) {
 
 // Create serves POST /profiles/{profileId}/uploads.
 func Create(d *platform.Deps) httpapi.Handler {
-	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
-		var b createBody
-		if err := httpapi.Decode(r, &b); err != nil {
-			return nil, err
-		}
+	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *createBody) (*httpapi.Response, error) {
 		p, err := profile.Reach(ctx, d.Table(), r.Account, r.Params["profileId"])
 		if err != nil {
 			return nil, err
@@ -194,7 +190,7 @@ func Create(d *platform.Deps) httpapi.Handler {
 			UploadID: id, URL: post.URL, Fields: post.Values, ExpiresAt: expires,
 			Purpose: u.Purpose, ContentType: u.ContentType, Size: u.Size, Status: u.Status,
 		}).With(tx), nil
-	}
+	})
 }
 
 // presignPost signs a form that stores exactly the declared file at the
