@@ -10,12 +10,14 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/kartamieszkanca/platform/shared/apierr"
-	"github.com/kartamieszkanca/platform/shared/card"
 	"github.com/kartamieszkanca/platform/shared/platform"
 	"github.com/kartamieszkanca/platform/shared/profile"
 	"github.com/kartamieszkanca/platform/shared/store"
@@ -60,21 +62,41 @@ func ToView(a *store.Application, full bool) View {
 // profile's partition from APP# to CARD#.
 func subject(ctx context.Context, d *platform.Deps, p *store.Profile) (*Subject, error) {
 	s := &Subject{D: d, Profile: p, Now: d.Now().UTC()}
-	var apps []store.Application
-	_, err := d.Table().Query(ctx, store.QueryInput{
+	// "APP#" < "CARD#" < "CARD$": one range holds both kinds.
+	q := store.QueryInput{
 		KeyCond: expression.Key("PK").Equal(expression.Value(store.ProfilePK(p.ProfileID))).
-			And(expression.Key("SK").BeginsWith(store.ApplicationSKPrefix)),
+			And(expression.Key("SK").Between(expression.Value(store.ApplicationSKPrefix), expression.Value("CARD$"))),
+		Forward:    true,
 		Consistent: true,
-	}, &apps)
-	if err != nil {
-		return nil, err
 	}
-	cards, err := card.OfProfile(ctx, d.Table(), p.ProfileID)
-	if err != nil {
-		return nil, err
+	for {
+		items, next, err := d.Table().QueryItems(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range items {
+			sk, _ := it["SK"].(*types.AttributeValueMemberS)
+			switch {
+			case sk == nil:
+			case strings.HasPrefix(sk.Value, store.ApplicationSKPrefix):
+				var a store.Application
+				if err := attributevalue.UnmarshalMap(it, &a); err != nil {
+					return nil, err
+				}
+				s.Apps = append(s.Apps, a)
+			case strings.HasPrefix(sk.Value, store.CardSKPrefix):
+				var c store.Card
+				if err := attributevalue.UnmarshalMap(it, &c); err != nil {
+					return nil, err
+				}
+				s.Cards = append(s.Cards, c)
+			}
+		}
+		if next == nil {
+			return s, nil
+		}
+		q.StartKey = next
 	}
-	s.Apps, s.Cards = apps, cards
-	return s, nil
 }
 
 // load reads an application of a profile the caller may reach.

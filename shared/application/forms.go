@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 
@@ -50,6 +51,9 @@ func init() {
 		CarryOut: func(s *Subject, app *store.Application, f Form, tx *store.Tx) error {
 			form := f.(*physicalForm)
 			v := s.cardsWhere(func(c *store.Card) bool { return c.Kind == store.CardVirtual && c.Status == store.CardActive })
+			if len(v) == 0 {
+				return notAvailable(ReasonNoVirtualOnly)
+			}
 			issue(s, app, tx, store.CardPhysical, v[0].PhotoUploadID, v[0].PhotoKey, form.PickupPointID)
 			return nil
 		}})
@@ -126,15 +130,13 @@ func (f *cardIssueForm) Validate(c *httpapi.Checks) {
 	if f.BirthDate != "" {
 		c.BirthDate("data.birthDate", f.BirthDate, time.Now())
 	}
-	if len(f.FirstName) > 100 {
+	if utf8.RuneCountInString(f.FirstName) > 100 {
 		c.Fail("data.firstName", "too_long")
 	}
-	if len(f.LastName) > 100 {
+	if utf8.RuneCountInString(f.LastName) > 100 {
 		c.Fail("data.lastName", "too_long")
 	}
-	if len(f.DocumentUploadIDs) > 10 {
-		c.Fail("data.documentUploadIds", "too_many")
-	}
+	checkDocumentCount(c, f.DocumentUploadIDs)
 }
 
 func (f *cardIssueForm) Complete(ctx context.Context, s *Subject) error {
@@ -143,7 +145,9 @@ func (f *cardIssueForm) Complete(ctx context.Context, s *Subject) error {
 	c.Required("data.lastName", f.LastName)
 	c.BirthDate("data.birthDate", f.BirthDate, s.Now)
 	if c.Required("data.cardKind", f.CardKind) && f.CardKind == store.CardPhysical {
-		checkPickup(ctx, s, &c, f.PickupPointID)
+		if err := checkPickup(ctx, s, &c, f.PickupPointID); err != nil {
+			return err
+		}
 	}
 	if len(f.DocumentUploadIDs) == 0 {
 		c.Fail("data.documentUploadIds", "required")
@@ -179,11 +183,13 @@ type physicalForm struct {
 	DocumentUploadIDs []string `json:"documentUploadIds,omitempty"`
 }
 
-func (f *physicalForm) Validate(c *httpapi.Checks) {}
+func (f *physicalForm) Validate(c *httpapi.Checks) { checkDocumentCount(c, f.DocumentUploadIDs) }
 
 func (f *physicalForm) Complete(ctx context.Context, s *Subject) error {
 	var c httpapi.Checks
-	checkPickup(ctx, s, &c, f.PickupPointID)
+	if err := checkPickup(ctx, s, &c, f.PickupPointID); err != nil {
+		return err
+	}
 	if err := c.Err(); err != nil {
 		return err
 	}
@@ -206,10 +212,14 @@ func (f *duplicateForm) Complete(ctx context.Context, s *Subject) error {
 			c.Fail("data.cardId", "not_a_physical_card")
 		}
 	}
-	if c.Required("data.reasonId", f.ReasonID) && !inDictionary(ctx, s, &c, dictionary.DuplicateReasons, f.ReasonID) {
-		c.Fail("data.reasonId", "unknown")
+	if c.Required("data.reasonId", f.ReasonID) {
+		if err := checkEntry(ctx, s, &c, dictionary.DuplicateReasons, "data.reasonId", f.ReasonID); err != nil {
+			return err
+		}
 	}
-	checkPickup(ctx, s, &c, f.PickupPointID)
+	if err := checkPickup(ctx, s, &c, f.PickupPointID); err != nil {
+		return err
+	}
 	return c.Err()
 }
 
@@ -231,6 +241,16 @@ func (f *dataChangeForm) Validate(c *httpapi.Checks) {
 	if f.BirthDate != nil {
 		c.BirthDate("data.birthDate", *f.BirthDate, time.Now())
 	}
+	checkDocumentCount(c, f.DocumentUploadIDs)
+}
+
+// maxDocuments bounds the files of one application (items stay small).
+const maxDocuments = 10
+
+func checkDocumentCount(c *httpapi.Checks, ids []string) {
+	if len(ids) > maxDocuments {
+		c.Fail("data.documentUploadIds", "too_many")
+	}
 }
 
 func (f *dataChangeForm) Complete(ctx context.Context, s *Subject) error {
@@ -247,20 +267,24 @@ func (f *dataChangeForm) Complete(ctx context.Context, s *Subject) error {
 	return verifyDocuments(ctx, s, f.DocumentUploadIDs)
 }
 
-func checkPickup(ctx context.Context, s *Subject, c *httpapi.Checks, id string) {
-	if c.Required("data.pickupPointId", id) && !inDictionary(ctx, s, c, dictionary.PickupPoints, id) {
-		c.Fail("data.pickupPointId", "unknown")
+func checkPickup(ctx context.Context, s *Subject, c *httpapi.Checks, id string) error {
+	if !c.Required("data.pickupPointId", id) {
+		return nil
 	}
+	return checkEntry(ctx, s, c, dictionary.PickupPoints, "data.pickupPointId", id)
 }
 
-func inDictionary(ctx context.Context, s *Subject, c *httpapi.Checks, kind, id string) bool {
+// checkEntry fails field unless id is an active entry of the dictionary.
+func checkEntry(ctx context.Context, s *Subject, c *httpapi.Checks, kind, field, id string) error {
 	var e dictionary.Entry
 	err := s.D.Table().Get(ctx, store.DictionaryKey(kind, id), &e)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		c.Fail("data", "unavailable")
-		return true
+		return err
 	}
-	return err == nil && e.Active
+	if err != nil || !e.Active {
+		c.Fail(field, "unknown")
+	}
+	return nil
 }
 
 func verifyDocuments(ctx context.Context, s *Subject, ids []string) error {

@@ -3,8 +3,10 @@ package application
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"time"
 
+	"github.com/kartamieszkanca/platform/shared/apierr"
 	"github.com/kartamieszkanca/platform/shared/card"
 	"github.com/kartamieszkanca/platform/shared/httpapi"
 	"github.com/kartamieszkanca/platform/shared/platform"
@@ -60,14 +62,27 @@ var Order = []string{CardIssue, PhysicalCard, Duplicate, DataChange}
 
 func register(k *Kind) { Kinds[k.Name] = k }
 
-// decode reads stored or sent data into the type's form.
+// orEmpty makes absent or null data an empty form.
+func orEmpty(data json.RawMessage) json.RawMessage {
+	if t := strings.TrimSpace(string(data)); t == "" || t == "null" {
+		return json.RawMessage("{}")
+	}
+	return data
+}
+
+// decode reads stored or sent data into the type's form; field errors name
+// their place in the request (data.…).
 func decode(k *Kind, data json.RawMessage) (Form, error) {
 	f := k.New()
-	if len(data) == 0 {
-		data = json.RawMessage("{}")
-	}
-	r := &httpapi.Request{Body: data}
+	r := &httpapi.Request{Body: orEmpty(data)}
 	if err := httpapi.Decode(r, f); err != nil {
+		if e := apierr.From(err); e != nil {
+			for i, fe := range e.Fields {
+				if !strings.HasPrefix(fe.Field, "data") {
+					e.Fields[i].Field = "data." + fe.Field
+				}
+			}
+		}
 		return nil, err
 	}
 	return f, nil

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 
@@ -78,6 +79,9 @@ func byID(ctx context.Context, d *platform.Deps, id string) (*store.Profile, *st
 	}
 	var p store.Profile
 	if err := d.Table().Get(ctx, store.ProfileKey(ref.HouseholdID, ref.ProfileID), &p); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, nil, errNotFound // the profile was removed
+		}
 		return nil, nil, err
 	}
 	return &p, &a, nil
@@ -131,8 +135,12 @@ func ReviewGet(d *platform.Deps) httpapi.Handler {
 		v := reviewView{View: ToView(a, true), Resident: profile.ToView(p), Files: []file{}}
 		for _, id := range uploadIDs(a.Data) {
 			var u store.Upload
-			if err := d.Table().Get(ctx, store.UploadKey(p.ProfileID, id), &u); err != nil {
+			err := d.Table().Get(ctx, store.UploadKey(p.ProfileID, id), &u)
+			if errors.Is(err, store.ErrNotFound) {
 				continue // a draft may name a file that was never sent
+			}
+			if err != nil {
+				return nil, err
 			}
 			url, exp, err := upload.PresignGet(ctx, d, &u)
 			if err != nil {
@@ -173,7 +181,7 @@ func (b *decisionBody) Validate(c *httpapi.Checks) {
 	default:
 		c.Fail("decision", "invalid")
 	}
-	if len(b.Comment) > 2000 {
+	if utf8.RuneCountInString(b.Comment) > 2000 {
 		c.Fail("comment", "too_long")
 	}
 }
@@ -206,6 +214,10 @@ func Decide(d *platform.Deps) httpapi.Handler {
 		s, err := subject(ctx, d, p)
 		if err != nil {
 			return nil, err
+		}
+		// What was available at submit may not be now (a card blocked since).
+		if ok, why := check(k, s, a.ApplicationID); !ok {
+			return nil, notAvailable(why)
 		}
 		f, err := decode(k, json.RawMessage(a.Data))
 		if err != nil {

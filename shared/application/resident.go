@@ -93,10 +93,7 @@ func Create(d *platform.Deps) httpapi.Handler {
 		if ok, why := check(k, s, ""); !ok {
 			return nil, notAvailable(why)
 		}
-		data := b.Data
-		if len(data) == 0 {
-			data = json.RawMessage("{}")
-		}
+		data := orEmpty(b.Data)
 		id := ulid.Make().String()
 		a := &store.Application{
 			Key: store.ApplicationKey(p.ProfileID, id), ApplicationID: id, ProfileID: p.ProfileID, HouseholdID: p.HouseholdID,
@@ -109,6 +106,9 @@ func Create(d *platform.Deps) httpapi.Handler {
 		return httpapi.JSON(201, ToView(a, true)).With(tx), nil
 	})
 }
+
+var statuses = map[string]bool{store.AppDraft: true, store.AppSubmitted: true, store.AppInReview: true, store.AppAccepted: true,
+	store.AppRejected: true, store.AppCompleted: true, store.AppCancelled: true}
 
 // List serves GET /profiles/{profileId}/applications (R5.1, R5.2): filter by
 // status and type, sort by date both ways, paged.
@@ -133,6 +133,9 @@ func List(d *platform.Deps) httpapi.Handler {
 			}
 		}
 		if st := r.Query["status"]; st != "" {
+			if !statuses[st] {
+				return nil, apierr.Invalid(apierr.FieldError{Field: "status", Code: "invalid"})
+			}
 			add(expression.Name("status").Equal(expression.Value(st)))
 		}
 		if t := r.Query["type"]; t != "" {
@@ -193,13 +196,14 @@ func Update(d *platform.Deps) httpapi.Handler {
 		if _, err := decode(Kinds[a.Type], b.Data); err != nil {
 			return nil, err
 		}
+		data := orEmpty(b.Data)
 		tx := &store.Tx{}
-		tx.Update(a.Key, expression.Set(expression.Name("data"), expression.Value(string(b.Data))).
+		tx.Update(a.Key, expression.Set(expression.Name("data"), expression.Value(string(data))).
 			Add(expression.Name("version"), expression.Value(1)),
 			store.Cond(expression.Name("status").Equal(expression.Value(store.AppDraft)).
 				And(expression.Name("version").Equal(expression.Value(a.Version)))),
 			apierr.New(StateChanged, "The application was changed at the same time; read it again."))
-		a.Data = string(b.Data)
+		a.Data = string(data)
 		return httpapi.JSON(200, ToView(a, true)).With(tx), nil
 	})
 }

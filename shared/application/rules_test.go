@@ -306,3 +306,41 @@ func TestCreateIdempotent(t *testing.T) {
 		t.Fatalf("%d applications, answers named %v", len(l.Items), distinct)
 	}
 }
+
+// Acceptance checks availability again: a virtual card blocked after the
+// physical card application was submitted makes it unavailable (409), not a crash.
+func TestAcceptRechecksAvailability(t *testing.T) {
+	e := testenv.Get(t)
+	p := newPerson(t, e)
+	op := e.Staff(t, "operator@example.com").AccessToken
+	decide(t, e, op, cardApplication(t, e, p, "virtual"), "accept", "").Expect(t, 200)
+	a := draft(t, e, p, "physical_card", map[string]any{"pickupPointId": "um-rynek"})
+	e.Call(t, "POST", p.path("/applications/"+a.ApplicationID+"/submit"), p.token, nil).Expect(t, 200)
+	e.Call(t, "POST", p.path("/cards/"+cards(t, e, p)[0].CardID+"/block"), p.token, map[string]string{"reason": "stolen"}).Expect(t, 200)
+	if pr := decide(t, e, op, a.ApplicationID, "accept", "").Expect(t, 409).Problem(t); pr.Code != "application_not_available" {
+		t.Fatalf("code %s", pr.Code)
+	}
+	// A submitted application's data cannot be replaced.
+	if pr := e.Call(t, "PUT", p.path("/applications/"+a.ApplicationID), p.token, map[string]any{"data": map[string]any{"pickupPointId": "mosir"}}).Expect(t, 409).Problem(t); pr.Code != "application_state_conflict" {
+		t.Fatalf("code %s", pr.Code)
+	}
+}
+
+func TestDraftFieldNames(t *testing.T) {
+	e := testenv.Get(t)
+	p := newPerson(t, e)
+	pr := e.Call(t, "POST", p.path("/applications"), p.token, map[string]any{"type": "card_issue", "data": map[string]any{"birthDate": 19900412}}).Expect(t, 422).Problem(t)
+	if pr.Errors[0].Field != "data.birthDate" {
+		t.Fatalf("field %q", pr.Errors[0].Field)
+	}
+	var a app
+	e.Call(t, "POST", p.path("/applications"), p.token, map[string]any{"type": "card_issue", "data": nil}).Expect(t, 201).Decode(t, &a)
+	var got struct {
+		Data map[string]any `json:"data"`
+	}
+	e.Call(t, "GET", p.path("/applications/"+a.ApplicationID), p.token, nil).Expect(t, 200).Decode(t, &got)
+	if got.Data == nil {
+		t.Fatal("null data stored as null")
+	}
+	e.Call(t, "GET", p.path("/applications?status=lost"), p.token, nil).Expect(t, 422)
+}

@@ -158,11 +158,13 @@ func Unblock(d *platform.Deps) httpapi.Handler {
 		}
 		now := d.Now().UTC()
 		tx := &store.Tx{}
-		transition(tx, c, back, store.Event{Status: back, At: now, Actor: "operator", Comment: "unblocked"},
+		ev := store.Event{Status: back, At: now, Actor: "operator", Comment: "unblocked"}
+		transition(tx, c, back, ev,
 			func(u expression.UpdateBuilder) expression.UpdateBuilder {
 				return u.Remove(expression.Name("blockReason")).Remove(expression.Name("statusBeforeBlock"))
 			}, apierr.New(WrongState, "The card was changed at the same time; read it again."))
 		c.Status, c.BlockReason = back, ""
+		c.History = append(c.History, ev)
 		return httpapi.JSON(200, ToView(ctx, d, c, true)).With(tx), nil
 	}
 }

@@ -71,13 +71,26 @@ type QueryInput struct {
 }
 
 func (t *Table) Query(ctx context.Context, q QueryInput, out any) (map[string]types.AttributeValue, error) {
+	items, next, err := t.QueryItems(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if err := attributevalue.UnmarshalListOfMaps(items, out); err != nil {
+		return nil, err
+	}
+	return next, nil
+}
+
+// QueryItems is Query without unmarshalling, for a query whose items are of
+// several kinds (they are told apart by their sort keys).
+func (t *Table) QueryItems(ctx context.Context, q QueryInput) ([]map[string]types.AttributeValue, map[string]types.AttributeValue, error) {
 	b := expression.NewBuilder().WithKeyCondition(q.KeyCond)
 	if q.Filter != nil {
 		b = b.WithFilter(*q.Filter)
 	}
 	expr, err := b.Build()
 	if err != nil {
-		return nil, fmt.Errorf("store: build query: %w", err)
+		return nil, nil, fmt.Errorf("store: build query: %w", err)
 	}
 	in := &dynamodb.QueryInput{
 		TableName:                 &t.Name,
@@ -98,12 +111,9 @@ func (t *Table) Query(ctx context.Context, q QueryInput, out any) (map[string]ty
 	}
 	res, err := t.DB.Query(ctx, in)
 	if err != nil {
-		return nil, wrap(err)
+		return nil, nil, wrap(err)
 	}
-	if err := attributevalue.UnmarshalListOfMaps(res.Items, out); err != nil {
-		return nil, err
-	}
-	return res.LastEvaluatedKey, nil
+	return res.Items, res.LastEvaluatedKey, nil
 }
 
 // Commit writes a transaction; a failed condition answers the error its write
