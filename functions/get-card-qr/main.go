@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/kartamieszkanca/platform/shared/card"
+	"github.com/kartamieszkanca/platform/shared/cardqr"
 	"github.com/kartamieszkanca/platform/shared/entry"
 )
 
-func main() { entry.HTTP("get-card-qr", card.QR) }
+func main() { entry.HTTP("get-card-qr", cardqr.QR) }

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/kartamieszkanca/platform/shared/card"
+	"github.com/kartamieszkanca/platform/shared/cardqr"
 	"github.com/kartamieszkanca/platform/shared/entry"
 )
 
-func main() { entry.HTTP("get-qr-keys", card.Keys) }
+func main() { entry.HTTP("get-qr-keys", cardqr.Keys) }

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/kartamieszkanca/platform/shared/account"
 	"github.com/kartamieszkanca/platform/shared/entry"
+	"github.com/kartamieszkanca/platform/shared/signup"
 )
 
-func main() { entry.HTTP("register", account.Register) }
+func main() { entry.HTTP("register", signup.Register) }

@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/kartamieszkanca/platform/shared/account"
 	"github.com/kartamieszkanca/platform/shared/entry"
+	"github.com/kartamieszkanca/platform/shared/password"
 )
 
-func main() { entry.HTTP("reset-password", account.ResetPassword) }
+func main() { entry.HTTP("reset-password", password.Reset) }

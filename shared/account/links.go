@@ -6,10 +6,10 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 
-	"github.com/kartamieszkanca/platform/shared/apierr"
 	"github.com/kartamieszkanca/platform/shared/httpapi"
+	"github.com/kartamieszkanca/platform/shared/identity"
 	"github.com/kartamieszkanca/platform/shared/linktoken"
-	"github.com/kartamieszkanca/platform/shared/mail"
+	"github.com/kartamieszkanca/platform/shared/outbox"
 	"github.com/kartamieszkanca/platform/shared/platform"
 	"github.com/kartamieszkanca/platform/shared/store"
 )
@@ -55,17 +55,17 @@ type link struct {
 var (
 	activationLink = link{purpose: store.PurposeActivation, status: store.AccountPending, hashAttr: "activationHash",
 		sentAttr: "activationMailedAt", sentAt: func(a *store.Account) int64 { return a.ActivationMailedAt },
-		template: mail.Activation, path: "/activate"}
+		template: outbox.Activation, path: "/activate"}
 	resetLink = link{purpose: store.PurposeReset, status: store.AccountActive, hashAttr: "resetHash",
 		sentAttr: "resetMailedAt", sentAt: func(a *store.Account) int64 { return a.ResetMailedAt },
-		template: mail.PasswordReset, path: "/reset-password"}
+		template: outbox.PasswordReset, path: "/reset-password"}
 )
 
 // sendLink answers 202 always (R1.3, R3.1): a mail goes out only to an account
 // in the link's status, at most once per cooldown; a new link replaces the old.
 func sendLink(d *platform.Deps, l link) httpapi.Handler {
 	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *emailBody) (*httpapi.Response, error) {
-		acc, err := accountByEmail(ctx, d.Table(), store.NormalizeEmail(b.Email))
+		acc, err := accountByEmail(ctx, store.Of(d), store.NormalizeEmail(b.Email))
 		if errors.Is(err, errQuiet) {
 			return httpapi.Accepted(), nil
 		}
@@ -92,7 +92,7 @@ func sendLink(d *platform.Deps, l link) httpapi.Handler {
 		tx.Create(&store.Token{Key: store.TokenKey(hash), Purpose: l.purpose, AccountID: acc.AccountID, Email: acc.Email,
 			HouseholdID: acc.HouseholdID, ProfileID: acc.ProfileID,
 			ExpiresAt: now.Add(ttl).Unix(), TTL: now.Add(ttl).Unix()}, nil)
-		mail.Enqueue(tx, now, l.purpose+"#"+hash[:32], l.template, acc.Email,
+		outbox.Enqueue(tx, now, l.purpose+"#"+hash[:32], l.template, acc.Email,
 			map[string]string{"firstName": acc.FirstName, "link": d.Config.PortalURL + l.path + "?token=" + token}, nil)
 		return httpapi.Accepted().With(tx), nil
 	})
@@ -104,62 +104,20 @@ func ResendActivation(d *platform.Deps) httpapi.Handler { return sendLink(d, act
 // ForgotPassword serves POST /auth/password/forgot.
 func ForgotPassword(d *platform.Deps) httpapi.Handler { return sendLink(d, resetLink) }
 
-type newPasswordBody struct {
-	Token             string `json:"token"`
-	NewPassword       string `json:"newPassword"`
-	NewPasswordRepeat string `json:"newPasswordRepeat"`
-}
-
-func (b *newPasswordBody) Validate(c *httpapi.Checks) {
-	c.Required("token", b.Token)
-	checkRepeated(c, b.NewPassword, b.NewPasswordRepeat)
-}
-
-// checkRepeated: the two entries must match (R3.2) and meet the policy.
-func checkRepeated(c *httpapi.Checks, pw, repeat string) {
-	if pw != repeat {
-		c.FailAs(apierr.PasswordsDiffer, "The two passwords differ.", "newPasswordRepeat", "mismatch")
-		return
-	}
-	checkNewPassword(c, "newPassword", pw)
-}
-
-// ResetPassword serves POST /auth/password/reset (R3.2, R3.3): the new password
-// is set in Cognito, the link is used up and every session ends.
-func ResetPassword(d *platform.Deps) httpapi.Handler {
-	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *newPasswordBody) (*httpapi.Response, error) {
-		tok, hash, err := readToken(ctx, d.Table(), b.Token, store.PurposeReset)
-		if err != nil {
-			return nil, err
-		}
-		if err := d.Identity().SetPassword(ctx, tok.Email, b.NewPassword); err != nil {
-			return nil, err
-		}
-		now := d.Now()
-		tx := &store.Tx{}
-		tx.Delete(store.TokenKey(hash), store.Exists(), errTokenInvalid)
-		tx.Update(store.AccountKey(tok.AccountID), endSessions(now.Unix()).Remove(expression.Name("resetHash")),
-			store.Cond(expression.Name("resetHash").Equal(expression.Value(hash))), errTokenInvalid)
-		mail.Enqueue(tx, now, "changed#"+hash[:32], mail.PasswordChanged, tok.Email,
-			map[string]string{"link": d.Config.PortalURL + "/forgot-password"}, nil)
-		return httpapi.NoContent().With(tx).Then(signOut(d, tok.Email)), nil
-	})
-}
-
-// endSessions refuses every token authenticated up to this second; the +1 makes
+// EndSessions refuses every token authenticated up to this second; the +1 makes
 // a token issued in the same second, just before, count as ended too (login
 // waits out that second for a new one).
-func endSessions(now int64) expression.UpdateBuilder {
+func EndSessions(now int64) expression.UpdateBuilder {
 	return expression.Set(expression.Name("sessionsValidAfter"), expression.Value(now+1)).
 		Add(expression.Name("version"), expression.Value(1))
 }
 
-// signOut asks Cognito to revoke the user's refresh tokens too. The platform's
+// SignOut asks Cognito to revoke the user's refresh tokens too. The platform's
 // own check has already ended the sessions, so a failure here is logged, not
 // answered: the password change has happened.
-func signOut(d *platform.Deps, email string) func(context.Context) error {
+func SignOut(d *platform.Deps, email string) func(context.Context) error {
 	return func(ctx context.Context) error {
-		if err := d.Identity().SignOutEverywhere(ctx, email); err != nil {
+		if err := identity.Of(d).SignOutEverywhere(ctx, email); err != nil {
 			d.Log.WarnContext(ctx, "cognito global sign-out failed", "error", err.Error())
 		}
 		return nil

@@ -33,7 +33,7 @@ func (b *loginBody) Validate(c *httpapi.Checks) {
 func Login(d *platform.Deps) httpapi.Handler {
 	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *loginBody) (*httpapi.Response, error) {
 		email := store.NormalizeEmail(b.Email)
-		tok, err := d.Identity().Login(ctx, email, b.Password)
+		tok, err := identity.Of(d).Login(ctx, email, b.Password)
 		if err != nil {
 			return nil, err
 		}
@@ -42,7 +42,7 @@ func Login(d *platform.Deps) httpapi.Handler {
 			return nil, err
 		}
 		var acc store.Account
-		err = d.Table().Get(ctx, store.AccountKey(claims.Sub), &acc)
+		err = store.Of(d).Get(ctx, store.AccountKey(claims.Sub), &acc)
 		if errors.Is(err, store.ErrNotFound) {
 			err = apierr.New(apierr.InvalidCredentials, "Wrong e-mail or password.")
 		}
@@ -50,7 +50,7 @@ func Login(d *platform.Deps) httpapi.Handler {
 			err = httpapi.CheckAccount(&acc, 0)
 		}
 		if err != nil {
-			_ = d.Identity().Revoke(ctx, tok.RefreshToken)
+			_ = identity.Of(d).Revoke(ctx, tok.RefreshToken)
 			return nil, err
 		}
 		if claims.AuthTime < acc.SessionsValidAfter {
@@ -61,8 +61,8 @@ func Login(d *platform.Deps) httpapi.Handler {
 				return nil, ctx.Err()
 			case <-time.After(time.Until(time.Unix(acc.SessionsValidAfter, 0))):
 			}
-			_ = d.Identity().Revoke(ctx, tok.RefreshToken)
-			if tok, err = d.Identity().Login(ctx, email, b.Password); err != nil {
+			_ = identity.Of(d).Revoke(ctx, tok.RefreshToken)
+			if tok, err = identity.Of(d).Login(ctx, email, b.Password); err != nil {
 				return nil, err
 			}
 		}
@@ -111,10 +111,10 @@ func session(ctx context.Context, t *store.Table, refreshToken string) (*store.S
 // own revocation is missing.
 func Refresh(d *platform.Deps) httpapi.Handler {
 	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *refreshBody) (*httpapi.Response, error) {
-		if _, _, err := session(ctx, d.Table(), b.RefreshToken); err != nil {
+		if _, _, err := session(ctx, store.Of(d), b.RefreshToken); err != nil {
 			return nil, err
 		}
-		tok, err := d.Identity().Refresh(ctx, b.RefreshToken)
+		tok, err := identity.Of(d).Refresh(ctx, b.RefreshToken)
 		if apierr.Is(err, apierr.InvalidCredentials) {
 			return nil, errSessionEnded
 		}
@@ -135,7 +135,7 @@ func Logout(d *platform.Deps) httpapi.Handler {
 				Or(expression.Name("accountId").Equal(expression.Value(r.Account.AccountID)))),
 			apierr.New(apierr.NotFound, "No such session."))
 		return httpapi.NoContent().With(tx).Then(func(ctx context.Context) error {
-			return d.Identity().Revoke(ctx, b.RefreshToken)
+			return identity.Of(d).Revoke(ctx, b.RefreshToken)
 		}), nil
 	})
 }

@@ -14,7 +14,7 @@ import (
 func noAccount(t *testing.T, e *testenv.Env, email string) {
 	t.Helper()
 	var claim store.EmailClaim
-	if err := e.Deps.Table().Get(context.Background(), store.EmailKey(email), &claim); !errors.Is(err, store.ErrNotFound) {
+	if err := store.Of(e.Deps).Get(context.Background(), store.EmailKey(email), &claim); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("%s has an account after a refused registration (err %v)", email, err)
 	}
 }

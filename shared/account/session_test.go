@@ -23,7 +23,7 @@ func accountID(t *testing.T, e *testenv.Env, access string) string {
 
 func setStatus(t *testing.T, e *testenv.Env, id, status string) {
 	t.Helper()
-	if err := e.Deps.Table().Update(context.Background(), store.AccountKey(id),
+	if err := store.Of(e.Deps).Update(context.Background(), store.AccountKey(id),
 		expression.Set(expression.Name("status"), expression.Value(status)), nil, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func TestActivationLinks(t *testing.T) {
 		email := testenv.Email("expired")
 		first := register(t, e, email)
 		// Age the stored token past its expiry (the clock of the table, not a sleep).
-		if err := e.Deps.Table().Update(context.Background(), store.TokenKey(store.Hash(first)),
+		if err := store.Of(e.Deps).Update(context.Background(), store.TokenKey(store.Hash(first)),
 			expression.Set(expression.Name("expiresAt"), expression.Value(time.Now().Add(-time.Minute).Unix())), nil, nil); err != nil {
 			t.Fatal(err)
 		}
@@ -64,7 +64,7 @@ func TestActivationLinks(t *testing.T) {
 			t.Fatalf("%d mails within the cooldown", n)
 		}
 		// After the cooldown (moved back in the table) a new link replaces the old.
-		if err := e.Deps.Table().Update(context.Background(), accountKeyByEmail(t, e, email),
+		if err := store.Of(e.Deps).Update(context.Background(), accountKeyByEmail(t, e, email),
 			expression.Set(expression.Name("activationMailedAt"), expression.Value(time.Now().Add(-linktoken.ResendCooldown).Unix()-1)), nil, nil); err != nil {
 			t.Fatal(err)
 		}
@@ -95,7 +95,7 @@ func TestActivationLinks(t *testing.T) {
 func accountKeyByEmail(t *testing.T, e *testenv.Env, email string) store.Key {
 	t.Helper()
 	var c store.EmailClaim
-	if err := e.Deps.Table().Get(context.Background(), store.EmailKey(email), &c); err != nil {
+	if err := store.Of(e.Deps).Get(context.Background(), store.EmailKey(email), &c); err != nil {
 		t.Fatal(err)
 	}
 	return store.AccountKey(c.AccountID)

@@ -70,7 +70,7 @@ func subject(ctx context.Context, d *platform.Deps, p *store.Profile) (*Subject,
 		Consistent: true,
 	}
 	for {
-		items, next, err := d.Table().QueryItems(ctx, q)
+		items, next, err := store.Of(d).QueryItems(ctx, q)
 		if err != nil {
 			return nil, err
 		}
@@ -101,12 +101,12 @@ func subject(ctx context.Context, d *platform.Deps, p *store.Profile) (*Subject,
 
 // load reads an application of a profile the caller may reach.
 func load(ctx context.Context, d *platform.Deps, acc *store.Account, profileID, appID string) (*store.Profile, *store.Application, error) {
-	p, err := profile.Reach(ctx, d.Table(), acc, profileID)
+	p, err := profile.Reach(ctx, store.Of(d), acc, profileID)
 	if err != nil {
 		return nil, nil, err
 	}
 	var a store.Application
-	err = d.Table().Get(ctx, store.ApplicationKey(p.ProfileID, appID), &a)
+	err = store.Of(d).Get(ctx, store.ApplicationKey(p.ProfileID, appID), &a)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil, errNotFound
 	}

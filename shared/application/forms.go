@@ -152,7 +152,7 @@ func (f *cardIssueForm) Complete(ctx context.Context, s *Subject) error {
 	if len(f.DocumentUploadIDs) == 0 {
 		c.Fail("data.documentUploadIds", "required")
 	}
-	clauses, err := dictionary.Clauses(ctx, s.D.Table())
+	clauses, err := dictionary.Clauses(ctx, store.Of(s.D))
 	if err != nil {
 		return err
 	}
@@ -277,7 +277,7 @@ func checkPickup(ctx context.Context, s *Subject, c *httpapi.Checks, id string) 
 // checkEntry fails field unless id is an active entry of the dictionary.
 func checkEntry(ctx context.Context, s *Subject, c *httpapi.Checks, kind, field, id string) error {
 	var e dictionary.Entry
-	err := s.D.Table().Get(ctx, store.DictionaryKey(kind, id), &e)
+	err := store.Of(s.D).Get(ctx, store.DictionaryKey(kind, id), &e)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/kartamieszkanca/platform/shared/apierr"
 	"github.com/kartamieszkanca/platform/shared/card"
 	"github.com/kartamieszkanca/platform/shared/httpapi"
-	"github.com/kartamieszkanca/platform/shared/mail"
+	"github.com/kartamieszkanca/platform/shared/outbox"
 	"github.com/kartamieszkanca/platform/shared/platform"
 	"github.com/kartamieszkanca/platform/shared/profile"
 	"github.com/kartamieszkanca/platform/shared/store"
@@ -44,7 +44,7 @@ func Queue(d *platform.Deps) httpapi.Handler {
 			filter = store.Cond(expression.Name("type").Equal(expression.Value(t)))
 		}
 		var apps []store.Application
-		next, err := d.Table().Query(ctx, store.QueryInput{
+		next, err := store.Of(d).Query(ctx, store.QueryInput{
 			Index:   store.GSI1,
 			KeyCond: expression.Key("GSI1PK").Equal(expression.Value(pk)),
 			Filter:  filter, Limit: page.Limit, Forward: page.Ascending, StartKey: page.Start,
@@ -63,7 +63,7 @@ func Queue(d *platform.Deps) httpapi.Handler {
 // byID loads an application by its id alone, with its profile.
 func byID(ctx context.Context, d *platform.Deps, id string) (*store.Profile, *store.Application, error) {
 	var ref store.Ref
-	err := d.Table().Get(ctx, store.ApplicationRefKey(id), &ref)
+	err := store.Of(d).Get(ctx, store.ApplicationRefKey(id), &ref)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil, errNotFound
 	}
@@ -71,14 +71,14 @@ func byID(ctx context.Context, d *platform.Deps, id string) (*store.Profile, *st
 		return nil, nil, err
 	}
 	var a store.Application
-	if err := d.Table().Get(ctx, store.ApplicationKey(ref.ProfileID, id), &a); err != nil {
+	if err := store.Of(d).Get(ctx, store.ApplicationKey(ref.ProfileID, id), &a); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return nil, nil, errNotFound
 		}
 		return nil, nil, err
 	}
 	var p store.Profile
-	if err := d.Table().Get(ctx, store.ProfileKey(ref.HouseholdID, ref.ProfileID), &p); err != nil {
+	if err := store.Of(d).Get(ctx, store.ProfileKey(ref.HouseholdID, ref.ProfileID), &p); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return nil, nil, errNotFound // the profile was removed
 		}
@@ -135,7 +135,7 @@ func ReviewGet(d *platform.Deps) httpapi.Handler {
 		v := reviewView{View: ToView(a, true), Resident: profile.ToView(p), Files: []file{}}
 		for _, id := range uploadIDs(a.Data) {
 			var u store.Upload
-			err := d.Table().Get(ctx, store.UploadKey(p.ProfileID, id), &u)
+			err := store.Of(d).Get(ctx, store.UploadKey(p.ProfileID, id), &u)
 			if errors.Is(err, store.ErrNotFound) {
 				continue // a draft may name a file that was never sent
 			}
@@ -208,7 +208,7 @@ func Decide(d *platform.Deps) httpapi.Handler {
 			a.DecidedAt = &now
 			tx := &store.Tx{}
 			move(tx, a, store.AppRejected, store.Event{Status: store.AppRejected, At: now, Actor: "operator", Comment: b.Comment}, decided)
-			mail.Enqueue(tx, now, "app-decided#"+a.ApplicationID, mail.AppRejected, a.NotifyEmail, mailData(d, a, k, b.Comment), nil)
+			outbox.Enqueue(tx, now, "app-decided#"+a.ApplicationID, outbox.AppRejected, a.NotifyEmail, mailData(d, a, k, b.Comment), nil)
 			return httpapi.JSON(200, ToView(a, true)).With(tx), nil
 		}
 		s, err := subject(ctx, d, p)
@@ -235,7 +235,7 @@ func Decide(d *platform.Deps) httpapi.Handler {
 // completed (history: accepted, completed), the type's changes, the mail.
 func acceptResponse(ctx context.Context, d *platform.Deps, s *Subject, a *store.Application, k *Kind, f Form, comment string, now time.Time) (*httpapi.Response, error) {
 	var resp *httpapi.Response
-	err := card.Commit(ctx, d.Table(), func() (*store.Tx, error) {
+	err := card.Commit(ctx, store.Of(d), func() (*store.Tx, error) {
 		app := *a
 		app.History = append([]store.Event(nil), a.History...)
 		tx := &store.Tx{}
@@ -252,7 +252,7 @@ func acceptResponse(ctx context.Context, d *platform.Deps, s *Subject, a *store.
 		if err := k.CarryOut(s, &app, f, tx); err != nil {
 			return nil, err
 		}
-		mail.Enqueue(tx, now, "app-decided#"+app.ApplicationID, mail.AppAccepted, app.NotifyEmail, mailData(d, &app, k, comment), nil)
+		outbox.Enqueue(tx, now, "app-decided#"+app.ApplicationID, outbox.AppAccepted, app.NotifyEmail, mailData(d, &app, k, comment), nil)
 		app.Status, app.DecidedAt = store.AppCompleted, &now
 		app.History = append(app.History, accepted, completed)
 		resp = httpapi.JSON(200, ToView(&app, true))

@@ -9,7 +9,7 @@ import (
 
 	"github.com/kartamieszkanca/platform/shared/apierr"
 	"github.com/kartamieszkanca/platform/shared/httpapi"
-	"github.com/kartamieszkanca/platform/shared/mail"
+	"github.com/kartamieszkanca/platform/shared/outbox"
 	"github.com/kartamieszkanca/platform/shared/platform"
 	"github.com/kartamieszkanca/platform/shared/profile"
 	"github.com/kartamieszkanca/platform/shared/store"
@@ -37,7 +37,7 @@ func check(k *Kind, s *Subject, except string) (bool, string) {
 // Available serves GET /profiles/{profileId}/applications/available.
 func Available(d *platform.Deps) httpapi.Handler {
 	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
-		p, err := profile.Reach(ctx, d.Table(), r.Account, r.Params["profileId"])
+		p, err := profile.Reach(ctx, store.Of(d), r.Account, r.Params["profileId"])
 		if err != nil {
 			return nil, err
 		}
@@ -82,7 +82,7 @@ func Create(d *platform.Deps) httpapi.Handler {
 		if _, err := decode(k, b.Data); err != nil {
 			return nil, err
 		}
-		p, err := profile.Reach(ctx, d.Table(), r.Account, r.Params["profileId"])
+		p, err := profile.Reach(ctx, store.Of(d), r.Account, r.Params["profileId"])
 		if err != nil {
 			return nil, err
 		}
@@ -114,7 +114,7 @@ var statuses = map[string]bool{store.AppDraft: true, store.AppSubmitted: true, s
 // status and type, sort by date both ways, paged.
 func List(d *platform.Deps) httpapi.Handler {
 	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
-		p, err := profile.Reach(ctx, d.Table(), r.Account, r.Params["profileId"])
+		p, err := profile.Reach(ctx, store.Of(d), r.Account, r.Params["profileId"])
 		if err != nil {
 			return nil, err
 		}
@@ -145,7 +145,7 @@ func List(d *platform.Deps) httpapi.Handler {
 			add(expression.Name("type").Equal(expression.Value(t)))
 		}
 		var apps []store.Application
-		next, err := d.Table().Query(ctx, store.QueryInput{
+		next, err := store.Of(d).Query(ctx, store.QueryInput{
 			KeyCond: expression.Key("PK").Equal(expression.Value(pk)).
 				And(expression.Key("SK").BeginsWith(store.ApplicationSKPrefix)),
 			Filter: filter, Limit: page.Limit, Forward: page.Ascending, StartKey: page.Start, Consistent: true,
@@ -257,7 +257,7 @@ func Submit(d *platform.Deps) httpapi.Handler {
 					Set(expression.Name("notifyEmail"), expression.Value(r.Account.Email))
 			})
 		a.SubmittedAt = &now
-		mail.Enqueue(tx, now, "app-submitted#"+a.ApplicationID, mail.AppSubmitted, r.Account.Email, mailData(d, a, k, ""), nil)
+		outbox.Enqueue(tx, now, "app-submitted#"+a.ApplicationID, outbox.AppSubmitted, r.Account.Email, mailData(d, a, k, ""), nil)
 		return httpapi.JSON(200, ToView(a, true)).With(tx), nil
 	}
 }

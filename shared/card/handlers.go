@@ -8,7 +8,7 @@ import (
 
 	"github.com/kartamieszkanca/platform/shared/apierr"
 	"github.com/kartamieszkanca/platform/shared/httpapi"
-	"github.com/kartamieszkanca/platform/shared/mail"
+	"github.com/kartamieszkanca/platform/shared/outbox"
 	"github.com/kartamieszkanca/platform/shared/platform"
 	"github.com/kartamieszkanca/platform/shared/profile"
 	"github.com/kartamieszkanca/platform/shared/store"
@@ -66,11 +66,11 @@ func OfProfile(ctx context.Context, t *store.Table, profileID string) ([]store.C
 // List serves GET /profiles/{profileId}/cards (R4.3).
 func List(d *platform.Deps) httpapi.Handler {
 	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
-		p, err := profile.Reach(ctx, d.Table(), r.Account, r.Params["profileId"])
+		p, err := profile.Reach(ctx, store.Of(d), r.Account, r.Params["profileId"])
 		if err != nil {
 			return nil, err
 		}
-		cs, err := OfProfile(ctx, d.Table(), p.ProfileID)
+		cs, err := OfProfile(ctx, store.Of(d), p.ProfileID)
 		if err != nil {
 			return nil, err
 		}
@@ -84,7 +84,8 @@ func List(d *platform.Deps) httpapi.Handler {
 
 var errNotFound = apierr.New(apierr.NotFound, "No such card.")
 
-func get(ctx context.Context, t *store.Table, profileID, cardID string) (*store.Card, error) {
+// Load reads a card of a profile; a missing one is 404.
+func Load(ctx context.Context, t *store.Table, profileID, cardID string) (*store.Card, error) {
 	var c store.Card
 	err := t.Get(ctx, store.CardKey(profileID, cardID), &c)
 	if errors.Is(err, store.ErrNotFound) {
@@ -107,11 +108,11 @@ func (b *blockBody) Validate(c *httpapi.Checks) {
 // stolen card is blocked at once; only an operator unblocks it.
 func Block(d *platform.Deps) httpapi.Handler {
 	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *blockBody) (*httpapi.Response, error) {
-		p, err := profile.Reach(ctx, d.Table(), r.Account, r.Params["profileId"])
+		p, err := profile.Reach(ctx, store.Of(d), r.Account, r.Params["profileId"])
 		if err != nil {
 			return nil, err
 		}
-		c, err := get(ctx, d.Table(), p.ProfileID, r.Params["cardId"])
+		c, err := Load(ctx, store.Of(d), p.ProfileID, r.Params["cardId"])
 		if err != nil {
 			return nil, err
 		}
@@ -135,14 +136,14 @@ func byID(ctx context.Context, t *store.Table, cardID string) (*store.Card, erro
 	if err != nil {
 		return nil, err
 	}
-	return get(ctx, t, ref.ProfileID, cardID)
+	return Load(ctx, t, ref.ProfileID, cardID)
 }
 
 // Unblock serves POST /operator/cards/{cardId}/unblock (R4.4, R11.2): the card
 // returns to where it was; a card replaced by a duplicate stays blocked.
 func Unblock(d *platform.Deps) httpapi.Handler {
 	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
-		c, err := byID(ctx, d.Table(), r.Params["cardId"])
+		c, err := byID(ctx, store.Of(d), r.Params["cardId"])
 		if err != nil {
 			return nil, err
 		}
@@ -183,7 +184,7 @@ func (b *statusBody) Validate(c *httpapi.Checks) {
 // ordered → ready_for_pickup (the resident is mailed) → active.
 func SetStatus(d *platform.Deps) httpapi.Handler {
 	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *statusBody) (*httpapi.Response, error) {
-		c, err := byID(ctx, d.Table(), r.Params["cardId"])
+		c, err := byID(ctx, store.Of(d), r.Params["cardId"])
 		if err != nil {
 			return nil, err
 		}
@@ -196,7 +197,7 @@ func SetStatus(d *platform.Deps) httpapi.Handler {
 		transition(tx, c, b.Status, store.Event{Status: b.Status, At: now, Actor: "operator"}, nil,
 			apierr.New(WrongState, "The card was changed at the same time; read it again."))
 		if b.Status == store.CardReadyForPickup && c.NotifyEmail != "" {
-			mail.Enqueue(tx, now, "card-ready#"+c.CardID, mail.CardReady, c.NotifyEmail,
+			outbox.Enqueue(tx, now, "card-ready#"+c.CardID, outbox.CardReady, c.NotifyEmail,
 				map[string]string{"number": c.Number, "pickupPoint": c.PickupPointID, "link": d.Config.PortalURL + "/cards"}, nil)
 		}
 		c.Status = b.Status

@@ -7,11 +7,15 @@ import (
 	"github.com/kartamieszkanca/platform/shared/account"
 	"github.com/kartamieszkanca/platform/shared/application"
 	"github.com/kartamieszkanca/platform/shared/card"
+	"github.com/kartamieszkanca/platform/shared/cardqr"
 	"github.com/kartamieszkanca/platform/shared/dictionary"
 	"github.com/kartamieszkanca/platform/shared/entry"
 	"github.com/kartamieszkanca/platform/shared/health"
 	"github.com/kartamieszkanca/platform/shared/mail"
+	"github.com/kartamieszkanca/platform/shared/password"
+	"github.com/kartamieszkanca/platform/shared/phone"
 	"github.com/kartamieszkanca/platform/shared/profile"
+	"github.com/kartamieszkanca/platform/shared/signup"
 	"github.com/kartamieszkanca/platform/shared/upload"
 )
 
@@ -20,18 +24,18 @@ var HTTP = map[string]entry.HTTPFactory{
 	"health":               health.Get,
 	"list-consent-clauses": dictionary.GetClauses,
 	"get-dictionary":       dictionary.Get,
-	"register":             account.Register,
+	"register":             signup.Register,
 	"activate":             account.Activate,
 	"resend-activation":    account.ResendActivation,
 	"login":                account.Login,
 	"refresh":              account.Refresh,
 	"logout":               account.Logout,
 	"forgot-password":      account.ForgotPassword,
-	"reset-password":       account.ResetPassword,
+	"reset-password":       password.Reset,
 	"get-account":          account.Get,
-	"put-account-phone":    account.PutPhone,
+	"put-account-phone":    phone.Put,
 	"delete-account-phone": account.DeletePhone,
-	"change-password":      account.ChangePassword,
+	"change-password":      password.Change,
 	"list-profiles":        profile.List,
 	"get-profile":          profile.Get,
 
@@ -49,8 +53,8 @@ var HTTP = map[string]entry.HTTPFactory{
 
 	"list-cards":      card.List,
 	"block-card":      card.Block,
-	"get-card-qr":     card.QR,
-	"get-qr-keys":     card.Keys,
+	"get-card-qr":     cardqr.QR,
+	"get-qr-keys":     cardqr.Keys,
 	"set-card-status": card.SetStatus,
 	"unblock-card":    card.Unblock,
 	"create-upload":   upload.Create,

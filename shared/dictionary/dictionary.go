@@ -107,7 +107,7 @@ func view(e Entry) map[string]any {
 // GetClauses serves GET /consents/clauses.
 func GetClauses(d *platform.Deps) httpapi.Handler {
 	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
-		cs, err := Clauses(ctx, d.Table())
+		cs, err := Clauses(ctx, store.Of(d))
 		if err != nil {
 			return nil, err
 		}
@@ -125,7 +125,7 @@ func Get(d *platform.Deps) httpapi.Handler {
 		if !PublicKinds[kind] {
 			return nil, apierr.New(apierr.NotFound, "There is no dictionary %q.", kind)
 		}
-		es, err := List(ctx, d.Table(), kind)
+		es, err := List(ctx, store.Of(d), kind)
 		if err != nil {
 			return nil, err
 		}

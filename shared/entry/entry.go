@@ -14,6 +14,7 @@ import (
 	"github.com/kartamieszkanca/platform/shared/httpapi"
 	"github.com/kartamieszkanca/platform/shared/platform"
 	"github.com/kartamieszkanca/platform/shared/routes"
+	"github.com/kartamieszkanca/platform/shared/store"
 )
 
 // HTTPFactory builds a route's handler from the function's dependencies.
@@ -28,7 +29,7 @@ func Adapter(d *platform.Deps, name string, f HTTPFactory) (*httpapi.Adapter, er
 	if !ok {
 		return nil, fmt.Errorf("entry: no route for function %q", name)
 	}
-	return &httpapi.Adapter{Route: route, Handler: f(d), Table: d.Table(), Log: d.Log}, nil
+	return &httpapi.Adapter{Route: route, Handler: f(d), Table: store.Of(d), Log: d.Log}, nil
 }
 
 // HTTP starts the function serving route name.

@@ -1,7 +1,7 @@
 // Package mail renders the platform's mail from templates (Polish first) and
-// sends it through SES v2. Nothing but the mail sender sends: every other
-// function writes an outbox item in the transaction of the change that causes
-// the mail (Enqueue), and the table's stream hands it to the sender.
+// sends it through SES v2. Only the mail sender imports it: every other
+// function writes an outbox item (package outbox) in the transaction of the
+// change that causes the mail, and the table's stream hands it to the sender.
 package mail
 
 import (
@@ -11,28 +11,15 @@ import (
 	htmltemplate "html/template"
 	"strings"
 	"text/template"
-	"time"
 
-	"github.com/kartamieszkanca/platform/shared/store"
+	"github.com/kartamieszkanca/platform/shared/outbox"
 )
 
 //go:embed templates
 var files embed.FS
 
-// Template names.
-const (
-	Activation      = "activation"
-	AccountExists   = "account_exists"
-	PasswordReset   = "password_reset"
-	PasswordChanged = "password_changed"
-	AppSubmitted    = "application_submitted"
-	AppAccepted     = "application_accepted"
-	AppRejected     = "application_rejected"
-	CardReady       = "card_ready"
-)
-
-// DefaultLang is the language of every mail unless the recipient chose another.
-const DefaultLang = "pl"
+// DefaultLang is the language a mail falls back to.
+const DefaultLang = outbox.DefaultLang
 
 // Message is a rendered mail.
 type Message struct {
@@ -76,22 +63,4 @@ func Render(name, lang string, data map[string]string) (Message, error) {
 		*part.dst = strings.TrimSpace(buf.String())
 	}
 	return m, nil
-}
-
-// outboxTTL removes sent mail records after a while (they hold an address).
-const outboxTTL = 30 * 24 * time.Hour
-
-// Enqueue adds a mail to a change's transaction. id must be unique per mail; a
-// deterministic id (e.g. per account and day) makes the mail at most one.
-func Enqueue(tx *store.Tx, now time.Time, id, name, to string, data map[string]string, onDuplicate error) {
-	tx.Create(&store.Outbox{
-		Key:       store.OutboxKey(id),
-		ID:        id,
-		Template:  name,
-		To:        to,
-		Lang:      DefaultLang,
-		Data:      data,
-		CreatedAt: now.UTC(),
-		TTL:       now.Add(outboxTTL).Unix(),
-	}, onDuplicate)
 }

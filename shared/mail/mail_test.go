@@ -3,13 +3,15 @@ package mail
 import (
 	"strings"
 	"testing"
+
+	"github.com/kartamieszkanca/platform/shared/outbox"
 )
 
 // R14.1: every template renders in Polish, as text and as escaped HTML.
 func TestRender(t *testing.T) {
 	data := map[string]string{"firstName": "Zażółć <b>", "link": "http://portal.test/x?token=abc&y=1",
 		"typeName": "Wydanie karty", "applicationId": "01J", "comment": "<b>", "number": "912345678903", "pickupPoint": "Rynek 1"}
-	for _, name := range []string{Activation, AccountExists, PasswordReset, PasswordChanged, AppSubmitted, AppAccepted, AppRejected, CardReady} {
+	for _, name := range []string{outbox.Activation, outbox.AccountExists, outbox.PasswordReset, outbox.PasswordChanged, outbox.AppSubmitted, outbox.AppAccepted, outbox.AppRejected, outbox.CardReady} {
 		m, err := Render(name, "pl", data)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -22,11 +24,11 @@ func TestRender(t *testing.T) {
 		}
 	}
 	// Another language falls back to Polish.
-	en, err := Render(Activation, "en", data)
+	en, err := Render(outbox.Activation, "en", data)
 	if err != nil || en.Subject != "Aktywuj konto w portalu Karty Mieszkańca" {
 		t.Fatalf("fallback: %q %v", en.Subject, err)
 	}
-	if _, err := Render(Activation, "pl", map[string]string{"link": "x"}); err == nil {
+	if _, err := Render(outbox.Activation, "pl", map[string]string{"link": "x"}); err == nil {
 		t.Fatal("a missing value rendered silently")
 	}
 	if _, err := Render("nope", "pl", data); err == nil {

@@ -117,6 +117,13 @@ func (s *Sender) Send(ctx context.Context, k store.Key) error {
 
 // StreamHandler is the mail-sender function's handler.
 func StreamHandler(d *platform.Deps) func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
-	s := &Sender{Table: d.Table(), SES: d.SES(), From: d.Config.MailFrom, ConfigSet: d.Config.MailConfigSet, Log: d.Log}
+	s := &Sender{Table: store.Of(d), SES: SESClient(d), From: d.Config.MailFrom, ConfigSet: d.Config.MailConfigSet, Log: d.Log}
 	return s.HandleStream
+}
+
+// SESClient is the SES v2 client, built on first use (only the mail sender sends).
+func SESClient(d *platform.Deps) *sesv2.Client {
+	return platform.Client(d, "ses", func() *sesv2.Client {
+		return sesv2.NewFromConfig(d.AWS, platform.OptionsOf[sesv2.Options](d)...)
+	})
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/kartamieszkanca/platform/infra/local/testenv"
 	"github.com/kartamieszkanca/platform/shared/mail"
+	"github.com/kartamieszkanca/platform/shared/outbox"
 	"github.com/kartamieszkanca/platform/shared/store"
 )
 
@@ -42,8 +43,8 @@ func enqueue(t *testing.T, e *testenv.Env, to string) (store.Key, events.DynamoD
 	t.Helper()
 	tx := &store.Tx{}
 	id := strings.TrimPrefix(testenv.UnpolledOutbox, store.OutboxPrefix) + to
-	mail.Enqueue(tx, time.Now(), id, mail.PasswordChanged, to, map[string]string{"link": "http://portal.test/x"}, nil)
-	if err := e.Deps.Table().Commit(context.Background(), tx); err != nil {
+	outbox.Enqueue(tx, time.Now(), id, outbox.PasswordChanged, to, map[string]string{"link": "http://portal.test/x"}, nil)
+	if err := store.Of(e.Deps).Commit(context.Background(), tx); err != nil {
 		t.Fatal(err)
 	}
 	k := store.OutboxKey(id)
@@ -61,7 +62,7 @@ func TestSenderSurvivesOutage(t *testing.T) {
 	to := testenv.Email("outage")
 	k, ev := enqueue(t, e, to)
 	opt, calls := outage(2)
-	s := &mail.Sender{Table: e.Deps.Table(), SES: sesv2.NewFromConfig(e.Deps.AWS, opt), From: "no-reply@karta.example", Log: e.Deps.Log}
+	s := &mail.Sender{Table: store.Of(e.Deps), SES: sesv2.NewFromConfig(e.Deps.AWS, opt), From: "no-reply@karta.example", Log: e.Deps.Log}
 
 	for attempt := 1; attempt <= 2; attempt++ {
 		resp, err := s.HandleStream(context.Background(), ev)
@@ -69,7 +70,7 @@ func TestSenderSurvivesOutage(t *testing.T) {
 			t.Fatalf("attempt %d during the outage: %+v %v", attempt, resp, err)
 		}
 		var m store.Outbox
-		if err := e.Deps.Table().Get(context.Background(), k, &m); err != nil || m.SentAt != 0 || m.LeaseUntil != 0 {
+		if err := store.Of(e.Deps).Get(context.Background(), k, &m); err != nil || m.SentAt != 0 || m.LeaseUntil != 0 {
 			t.Fatalf("after failed attempt %d: %+v %v", attempt, m, err)
 		}
 	}
@@ -83,7 +84,7 @@ func TestSenderSurvivesOutage(t *testing.T) {
 		t.Fatalf("%d SES calls, want 2 failed and 1 sent", n)
 	}
 	var m store.Outbox
-	if err := e.Deps.Table().Get(context.Background(), k, &m); err != nil || m.SentAt == 0 || m.MessageID == "" || m.Attempts != 3 {
+	if err := store.Of(e.Deps).Get(context.Background(), k, &m); err != nil || m.SentAt == 0 || m.MessageID == "" || m.Attempts != 3 {
 		t.Fatalf("sent record %+v %v", m, err)
 	}
 	e.WaitMail(t, to, 1)
@@ -100,18 +101,18 @@ func TestSenderRespectsLease(t *testing.T) {
 	_, ev := enqueue(t, e, to)
 	k := store.OutboxKey(strings.TrimPrefix(testenv.UnpolledOutbox, store.OutboxPrefix) + to)
 	// Another attempt holds the mail: leased until an hour from now.
-	if err := e.Deps.Table().Update(context.Background(), k,
+	if err := store.Of(e.Deps).Update(context.Background(), k,
 		expression.Set(expression.Name("leaseUntil"), expression.Value(time.Now().Add(time.Hour).Unix())), nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	opt, calls := outage(0)
-	s := &mail.Sender{Table: e.Deps.Table(), SES: sesv2.NewFromConfig(e.Deps.AWS, opt), From: "no-reply@karta.example", Log: e.Deps.Log}
+	s := &mail.Sender{Table: store.Of(e.Deps), SES: sesv2.NewFromConfig(e.Deps.AWS, opt), From: "no-reply@karta.example", Log: e.Deps.Log}
 	resp, err := s.HandleStream(context.Background(), ev)
 	if err != nil || len(resp.BatchItemFailures) != 1 || calls.Load() != 0 {
 		t.Fatalf("leased mail: %+v %v calls=%d", resp, err, calls.Load())
 	}
 	// The lease runs out (the attempt died): the mail goes out once.
-	if err := e.Deps.Table().Update(context.Background(), k,
+	if err := store.Of(e.Deps).Update(context.Background(), k,
 		expression.Set(expression.Name("leaseUntil"), expression.Value(time.Now().Add(-time.Second).Unix())), nil, nil); err != nil {
 		t.Fatal(err)
 	}

@@ -100,7 +100,7 @@ func Household(ctx context.Context, t *store.Table, acc *store.Account) ([]store
 // List serves GET /profiles.
 func List(d *platform.Deps) httpapi.Handler {
 	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
-		ps, err := Household(ctx, d.Table(), r.Account)
+		ps, err := Household(ctx, store.Of(d), r.Account)
 		if err != nil {
 			return nil, err
 		}
@@ -115,7 +115,7 @@ func List(d *platform.Deps) httpapi.Handler {
 // Get serves GET /profiles/{profileId}.
 func Get(d *platform.Deps) httpapi.Handler {
 	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
-		p, err := Resolve(ctx, d.Table(), r.Account, r.Params["profileId"])
+		p, err := Resolve(ctx, store.Of(d), r.Account, r.Params["profileId"])
 		if err != nil {
 			return nil, err
 		}

@@ -26,7 +26,7 @@ type thing struct {
 // carries, and the other writes of the transaction are not applied.
 func TestCommitConditions(t *testing.T) {
 	e := testenv.Get(t)
-	tbl := e.Deps.Table()
+	tbl := store.Of(e.Deps)
 	ctx := context.Background()
 	a := thing{Key: store.Key{PK: "TEST#" + testenv.Email("a"), SK: "X"}, Status: "open"}
 	b := thing{Key: store.Key{PK: "TEST#" + testenv.Email("b"), SK: "X"}, Status: "open"}

@@ -168,7 +168,7 @@ func (b *createBody) Validate(c *httpapi.Checks) {
 // Create serves POST /profiles/{profileId}/uploads.
 func Create(d *platform.Deps) httpapi.Handler {
 	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *createBody) (*httpapi.Response, error) {
-		p, err := profile.Reach(ctx, d.Table(), r.Account, r.Params["profileId"])
+		p, err := profile.Reach(ctx, store.Of(d), r.Account, r.Params["profileId"])
 		if err != nil {
 			return nil, err
 		}
@@ -196,7 +196,7 @@ func Create(d *platform.Deps) httpapi.Handler {
 // presignPost signs a form that stores exactly the declared file at the
 // upload's key: S3 refuses another key, another Content-Type or another size.
 func presignPost(ctx context.Context, d *platform.Deps, u *store.Upload) (*s3.PresignedPostRequest, time.Time, error) {
-	post, err := d.Presign().PresignPostObject(ctx, &s3.PutObjectInput{
+	post, err := presigner(d).PresignPostObject(ctx, &s3.PutObjectInput{
 		Bucket: aws.String(d.Config.FilesBucket),
 		Key:    aws.String(u.ObjectKey),
 	}, func(o *s3.PresignPostOptions) {
@@ -249,7 +249,7 @@ func Verify(ctx context.Context, d *platform.Deps, profileID, uploadID, field st
 		return fail("not_found", "No such upload.")
 	}
 	var u store.Upload
-	err := d.Table().Get(ctx, store.UploadKey(profileID, uploadID), &u)
+	err := store.Of(d).Get(ctx, store.UploadKey(profileID, uploadID), &u)
 	if errors.Is(err, store.ErrNotFound) {
 		return fail("not_found", "No such upload.")
 	}
@@ -260,7 +260,7 @@ func Verify(ctx context.Context, d *platform.Deps, profileID, uploadID, field st
 		return fail("wrong_purpose", fmt.Sprintf("The upload is a %s; this field takes %s.", u.Purpose, strings.Join(purposes, " or ")))
 	}
 	bucket := aws.String(d.Config.FilesBucket)
-	head, err := d.S3().HeadObject(ctx, &s3.HeadObjectInput{Bucket: bucket, Key: &u.ObjectKey})
+	head, err := S3(d).HeadObject(ctx, &s3.HeadObjectInput{Bucket: bucket, Key: &u.ObjectKey})
 	if isNotFound(err) {
 		return fail("not_uploaded", "The file was not uploaded (or the upload expired).")
 	}
@@ -279,7 +279,7 @@ func Verify(ctx context.Context, d *platform.Deps, profileID, uploadID, field st
 	want := magic[u.ContentType]
 	// A whole object's checksum says nothing about its first bytes: no checksum
 	// is asked for (the local S3 sends the whole object's anyway).
-	obj, err := d.S3().GetObject(ctx, &s3.GetObjectInput{Bucket: bucket, Key: &u.ObjectKey, Range: aws.String("bytes=0-15")},
+	obj, err := S3(d).GetObject(ctx, &s3.GetObjectInput{Bucket: bucket, Key: &u.ObjectKey, Range: aws.String("bytes=0-15")},
 		func(o *s3.Options) {
 			o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
 			o.DisableLogOutputChecksumValidationSkipped = true
@@ -322,7 +322,7 @@ func Keep(ctx context.Context, d *platform.Deps, u *store.Upload) error {
 		return nil
 	}
 	dst := KeptKey(u.ProfileID, u.UploadID)
-	_, err := d.S3().CopyObject(ctx, &s3.CopyObjectInput{
+	_, err := S3(d).CopyObject(ctx, &s3.CopyObjectInput{
 		Bucket:     aws.String(d.Config.FilesBucket),
 		Key:        &dst,
 		CopySource: aws.String(url.PathEscape(d.Config.FilesBucket) + "/" + escapeKey(u.ObjectKey)),
@@ -338,7 +338,7 @@ func Keep(ctx context.Context, d *platform.Deps, u *store.Upload) error {
 // review, the card photo). The answer's type is the declared one, whatever the
 // object was stored with.
 func PresignGet(ctx context.Context, d *platform.Deps, u *store.Upload) (string, time.Time, error) {
-	req, err := d.Presign().PresignGetObject(ctx, &s3.GetObjectInput{
+	req, err := presigner(d).PresignGetObject(ctx, &s3.GetObjectInput{
 		Bucket:              aws.String(d.Config.FilesBucket),
 		Key:                 &u.ObjectKey,
 		ResponseContentType: aws.String(u.ContentType),

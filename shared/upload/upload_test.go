@@ -58,7 +58,7 @@ func create(t *testing.T, e *testenv.Env, r resident, purpose, contentType strin
 func uploads(t *testing.T, e *testenv.Env, profileID string) []store.Upload {
 	t.Helper()
 	var out []store.Upload
-	_, err := e.Deps.Table().Query(context.Background(), store.QueryInput{
+	_, err := store.Of(e.Deps).Query(context.Background(), store.QueryInput{
 		KeyCond: expression.Key("PK").Equal(expression.Value(store.ProfilePK(profileID))).
 			And(expression.Key("SK").BeginsWith(store.UploadSKPrefix)),
 		Consistent: true,
@@ -98,7 +98,7 @@ func postForm(t *testing.T, c upload.Created, content []byte) *http.Response {
 // policy could.
 func put(t *testing.T, e *testenv.Env, key, contentType string, content []byte) {
 	t.Helper()
-	_, err := e.Deps.S3().PutObject(context.Background(), &s3.PutObjectInput{
+	_, err := upload.S3(e.Deps).PutObject(context.Background(), &s3.PutObjectInput{
 		Bucket: aws.String(e.Resources.Bucket), Key: aws.String(key),
 		ContentType: aws.String(contentType), Body: bytes.NewReader(content),
 	})
@@ -192,7 +192,7 @@ func TestCreateAndVerify(t *testing.T) {
 	if u.UploadID != c.UploadID || u.ObjectKey != wantKey {
 		t.Fatalf("verified %+v", u)
 	}
-	head, err := e.Deps.S3().HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(e.Resources.Bucket), Key: aws.String(wantKey)})
+	head, err := upload.S3(e.Deps).HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(e.Resources.Bucket), Key: aws.String(wantKey)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +213,7 @@ func TestCreateAndVerify(t *testing.T) {
 	}
 	tx := &store.Tx{}
 	upload.MarkVerified(tx, u)
-	if err := e.Deps.Table().Commit(ctx, tx); err != nil {
+	if err := store.Of(e.Deps).Commit(ctx, tx); err != nil {
 		t.Fatal(err)
 	}
 	items = uploads(t, e, r.profileID)
@@ -247,7 +247,7 @@ func TestCreateAndVerify(t *testing.T) {
 	gone.UploadID = "01ARZ3NDEKTSV4RRFFQ69G5FAV"
 	tx = &store.Tx{}
 	upload.MarkVerified(tx, &gone)
-	if err := e.Deps.Table().Commit(ctx, tx); !apierr.Is(err, apierr.Conflict) {
+	if err := store.Of(e.Deps).Commit(ctx, tx); !apierr.Is(err, apierr.Conflict) {
 		t.Fatalf("mark missing: %v", err)
 	}
 }

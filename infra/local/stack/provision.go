@@ -122,25 +122,25 @@ var Staff = []struct{ Email, Group string }{
 
 // Seed writes the dictionaries and the staff accounts with one password.
 func Seed(ctx context.Context, d *platform.Deps, staffPassword string) error {
-	if err := dictionary.Seed(ctx, d.Table()); err != nil {
+	if err := dictionary.Seed(ctx, store.Of(d)); err != nil {
 		return err
 	}
 	for _, s := range Staff {
-		sub, err := d.Identity().CreateUser(ctx, s.Email)
+		sub, err := identity.Of(d).CreateUser(ctx, s.Email)
 		if errors.Is(err, identity.ErrUserExists) {
-			sub, err = d.Identity().Sub(ctx, s.Email)
+			sub, err = identity.Of(d).Sub(ctx, s.Email)
 		}
 		if err != nil {
 			return err
 		}
-		if err := d.Identity().SetPassword(ctx, s.Email, staffPassword); err != nil {
+		if err := identity.Of(d).SetPassword(ctx, s.Email, staffPassword); err != nil {
 			return err
 		}
-		if err := d.Identity().AddToGroup(ctx, s.Email, s.Group); err != nil {
+		if err := identity.Of(d).AddToGroup(ctx, s.Email, s.Group); err != nil {
 			return err
 		}
 		now := d.Now().UTC()
-		if err := d.Table().Put(ctx, &store.Account{Key: store.AccountKey(sub), AccountID: sub, Email: s.Email,
+		if err := store.Of(d).Put(ctx, &store.Account{Key: store.AccountKey(sub), AccountID: sub, Email: s.Email,
 			Status: store.AccountActive, CreatedAt: now, Staff: true, Version: 1}); err != nil {
 			return err
 		}

@@ -113,9 +113,9 @@ func Start(ctx context.Context) (*Env, func(), error) {
 	if os.Getenv("KARTA_TEST_LOG") != "" {
 		d.Log = slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	}
-	d.DynamoOptions = append(d.DynamoOptions, gateway.CountCalls)
+	d.Options = append(d.Options, gateway.CountCalls)
 	// cognito-local answers 500 for the calls it lacks (global sign-out): no retries.
-	d.CognitoOptions = append(d.CognitoOptions, func(o *cip.Options) { o.RetryMaxAttempts = 1 })
+	d.Options = append(d.Options, func(o *cip.Options) { o.RetryMaxAttempts = 1 })
 	if err := stack.Seed(ctx, d, StaffPassword); err != nil {
 		return fail(err)
 	}

@@ -115,7 +115,7 @@ func dev(ctx context.Context, getenv func(string) string) error {
 		return err
 	}
 	d := platform.New(cfg, awsCfg)
-	d.CognitoOptions = append(d.CognitoOptions, func(o *cip.Options) { o.RetryMaxAttempts = 1 })
+	d.Options = append(d.Options, func(o *cip.Options) { o.RetryMaxAttempts = 1 })
 	staffPassword := getenv("LOCAL_STAFF_PASSWORD")
 	if staffPassword == "" {
 		staffPassword = "LocalPassword-2026"

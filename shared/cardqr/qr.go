@@ -1,10 +1,14 @@
-package card
+// Package cardqr serves the virtual card's QR code: short-lived signed tokens and
+// the public keys that check them. It is apart from package card so that only
+// these functions link the KMS client.
+package cardqr
 
 import (
 	"context"
 	"time"
 
 	"github.com/kartamieszkanca/platform/shared/apierr"
+	"github.com/kartamieszkanca/platform/shared/card"
 	"github.com/kartamieszkanca/platform/shared/httpapi"
 	"github.com/kartamieszkanca/platform/shared/platform"
 	"github.com/kartamieszkanca/platform/shared/profile"
@@ -21,18 +25,18 @@ type qrView struct {
 // token for an active virtual card's QR code.
 func QR(d *platform.Deps) httpapi.Handler {
 	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
-		p, err := profile.Reach(ctx, d.Table(), r.Account, r.Params["profileId"])
+		p, err := profile.Reach(ctx, store.Of(d), r.Account, r.Params["profileId"])
 		if err != nil {
 			return nil, err
 		}
-		c, err := get(ctx, d.Table(), p.ProfileID, r.Params["cardId"])
+		c, err := card.Load(ctx, store.Of(d), p.ProfileID, r.Params["cardId"])
 		if err != nil {
 			return nil, err
 		}
 		if c.Kind != store.CardVirtual || c.Status != store.CardActive {
-			return nil, apierr.New(WrongState, "Only an active virtual card has a QR code.")
+			return nil, apierr.New(card.WrongState, "Only an active virtual card has a QR code.")
 		}
-		s, err := d.QRSigner()
+		s, err := qrtoken.SignerOf(d)
 		if err != nil {
 			return nil, err
 		}
@@ -51,7 +55,7 @@ func QR(d *platform.Deps) httpapi.Handler {
 // rotated key is published before it signs.
 func Keys(d *platform.Deps) httpapi.Handler {
 	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
-		s, err := d.QRSigner()
+		s, err := qrtoken.SignerOf(d)
 		if err != nil {
 			return nil, err
 		}

@@ -1,0 +1,277 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+
+	"github.com/kartamieszkanca/platform/infra/local/testenv"
+	"github.com/kartamieszkanca/platform/shared/linktoken"
+	"github.com/kartamieszkanca/platform/shared/routes"
+	"github.com/kartamieszkanca/platform/shared/store"
+)
+
+// example is a realistic request to one route, as the portal sends it.
+type example struct {
+	// Path is the concrete path; a {name} in it is filled with the id of that
+	// name from earlier answers (profileId from GET /account...). Empty: the
+	// route's own path.
+	Path    string
+	Body    func(*flow) any
+	Headers func(*flow) []string
+	// Token overrides the caller's token; by default it follows the route's
+	// access (none, the resident's, or a staff group's).
+	Token func(*flow) string
+	// Want is the status a working endpoint answers.
+	Want int
+	// Before prepares what the request needs; its calls are not counted.
+	Before func(*flow)
+	// After keeps what later requests need from the answer.
+	After func(*flow, *testenv.Resp)
+	// Late requests end the session or change the credentials, so they run
+	// after every other route (generic ones included).
+	Late bool
+}
+
+// step is an example keyed by its route key ("METHOD /path").
+type step struct {
+	Key string
+	example
+}
+
+const (
+	residentPassword = "Zielony-Tramwaj-2026"
+	changedPassword  = "Niebieski-Autobus-2027"
+	resetPassword    = "Czerwony-Rower-2028"
+)
+
+// examples are run in this order: a resident registers, activates, logs in and
+// uses the account, then the session-ending requests. A route added to
+// routes.All without a row here is driven generically when it is a GET whose
+// path ids are known from earlier answers, and listed as not measured otherwise.
+var examples = []step{
+	{"GET /health", example{Want: 200}},
+	{"GET /consents/clauses", example{Want: 200}},
+	{"GET /dictionaries/{kind}", example{Path: "/dictionaries/pickup-points", Want: 200}},
+
+	{"POST /auth/register", example{
+		Before: func(f *flow) { f.markMail() },
+		Body: func(f *flow) any {
+			return map[string]any{
+				"email": f.email, "password": residentPassword,
+				"firstName": "Anna", "lastName": "Nowak", "birthDate": "1990-04-12",
+				"consents": []map[string]any{
+					{"clauseId": "terms", "accepted": true},
+					{"clauseId": "gdpr", "accepted": true},
+					{"clauseId": "residence", "accepted": true},
+					{"clauseId": "newsletter", "accepted": false},
+				},
+			}
+		},
+		Want: 202,
+	}},
+	{"POST /auth/activation/resend", example{
+		Before: func(f *flow) {
+			f.awaitLink("/activate") // the first mail is out
+			// The resident asks again after the cooldown, so a new link is mailed.
+			f.ageAccount("activationMailedAt", linktoken.ResendCooldown+time.Second)
+		},
+		Body: func(f *flow) any { return map[string]string{"email": f.email} },
+		Want: 202,
+	}},
+	{"POST /auth/activate", example{
+		Before: func(f *flow) { f.link = f.awaitLink("/activate") },
+		Body:   func(f *flow) any { return map[string]string{"token": f.link} },
+		Want:   204,
+	}},
+	{"POST /auth/login", example{
+		Body:  func(f *flow) any { return map[string]string{"email": f.email, "password": f.password} },
+		Want:  200,
+		After: func(f *flow, r *testenv.Resp) { f.keepTokens(r) },
+	}},
+	{"POST /auth/refresh", example{
+		Body: func(f *flow) any { return map[string]string{"refreshToken": f.refresh} },
+		Want: 200,
+	}},
+	{"GET /account", example{Want: 200}},
+	{"PUT /account/phone", example{Body: func(*flow) any { return map[string]string{"phone": "+48601234567"} }, Want: 200}},
+	{"DELETE /account/phone", example{Want: 204}},
+	{"GET /profiles", example{Want: 200}},
+	{"GET /profiles/{profileId}", example{Want: 200}},
+
+	// A card: the resident uploads a photo and a document, files a virtual card
+	// application and submits it; an operator reviews and accepts it.
+	{"GET /profiles/{profileId}/applications/available", example{Want: 200}},
+	{"POST /profiles/{profileId}/uploads", example{
+		Body: func(*flow) any {
+			return map[string]any{"purpose": "photo", "contentType": "image/jpeg", "size": len(testenv.JPEGBytes)}
+		},
+		Want: 201,
+		// The portal then posts the file to S3 with the presigned form.
+		After: func(f *flow, r *testenv.Resp) { f.ids["photoUploadId"] = f.postFile(r, testenv.JPEGBytes) },
+	}},
+	{"POST /profiles/{profileId}/applications", example{
+		Before: func(f *flow) {
+			f.ids["documentUploadId"] = f.env.Upload(f.t, f.access, f.ids["profileId"], "document", "application/pdf", testenv.PDFBytes)
+		},
+		Body: func(f *flow) any { return map[string]any{"type": "card_issue", "data": f.cardData("Anna")} },
+		Want: 201,
+	}},
+	{"GET /profiles/{profileId}/applications", example{Want: 200}},
+	{"GET /profiles/{profileId}/applications/{applicationId}", example{Want: 200}},
+	{"PUT /profiles/{profileId}/applications/{applicationId}", example{
+		Body: func(f *flow) any { return map[string]any{"data": f.cardData("Anna Maria")} },
+		Want: 200,
+	}},
+	{"POST /profiles/{profileId}/applications/{applicationId}/submit", example{Want: 200}},
+	{"GET /operator/applications", example{Path: "/operator/applications?status=submitted&type=card_issue&limit=20", Want: 200}},
+	{"GET /operator/applications/{applicationId}", example{Want: 200}},
+	{"POST /operator/applications/{applicationId}/review", example{Want: 200}},
+	{"POST /operator/applications/{applicationId}/decision", example{
+		Body: func(*flow) any { return map[string]string{"decision": "accept", "comment": "Wszystko w porządku"} },
+		Want: 200,
+	}},
+	{"GET /profiles/{profileId}/cards", example{Want: 200}},
+	{"GET /profiles/{profileId}/cards/{cardId}/qr", example{Want: 200}},
+	{"GET /cards/qr-keys", example{Want: 200}},
+	{"POST /profiles/{profileId}/cards/{cardId}/block", example{
+		Body: func(*flow) any { return map[string]string{"reason": "lost"} },
+		Want: 200,
+	}},
+	{"POST /operator/cards/{cardId}/unblock", example{Want: 200}},
+	{"POST /operator/cards/{cardId}/status", example{
+		// A physical card to hand over: ordered with the virtual one, accepted.
+		Path: "/operator/cards/{physicalCardId}/status",
+		Before: func(f *flow) {
+			id := f.application(map[string]any{"type": "physical_card", "data": map[string]any{"pickupPointId": "mck-centrum"}})
+			f.env.Call(f.t, "POST", f.profilePath("/applications/"+id+"/submit"), f.access, nil).Expect(f.t, 200)
+			f.env.Call(f.t, "POST", "/operator/applications/"+id+"/decision", f.staffToken(routes.GroupOperators),
+				map[string]string{"decision": "accept"}).Expect(f.t, 200)
+			var cards struct {
+				Items []struct{ CardID, Kind string }
+			}
+			f.env.Call(f.t, "GET", f.profilePath("/cards"), f.access, nil).Expect(f.t, 200).Decode(f.t, &cards)
+			for _, c := range cards.Items {
+				if c.Kind == "physical" {
+					f.ids["physicalCardId"] = c.CardID
+				}
+			}
+		},
+		Body: func(*flow) any { return map[string]string{"status": "ready_for_pickup"} },
+		Want: 200,
+	}},
+	{"DELETE /profiles/{profileId}/applications/{applicationId}", example{
+		// A draft the resident drops.
+		Path: "/profiles/{profileId}/applications/{draftApplicationId}",
+		Before: func(f *flow) {
+			f.ids["draftApplicationId"] = f.application(map[string]any{"type": "data_change", "data": map[string]any{}})
+		},
+		Want: 204,
+	}},
+
+	{"POST /account/password", example{
+		Body: func(f *flow) any {
+			return map[string]string{"currentPassword": f.password, "newPassword": changedPassword, "newPasswordRepeat": changedPassword}
+		},
+		Want:  204,
+		After: func(f *flow, _ *testenv.Resp) { f.password = changedPassword },
+		Late:  true,
+	}},
+	{"POST /auth/password/forgot", example{
+		Body: func(f *flow) any { return map[string]string{"email": f.email} },
+		Want: 202,
+		Late: true,
+	}},
+	{"POST /auth/password/reset", example{
+		Before: func(f *flow) { f.link = f.awaitLink("/reset-password") },
+		Body: func(f *flow) any {
+			return map[string]string{"token": f.link, "newPassword": resetPassword, "newPasswordRepeat": resetPassword}
+		},
+		Want:  204,
+		After: func(f *flow, _ *testenv.Resp) { f.password = resetPassword },
+		Late:  true,
+	}},
+	{"POST /auth/logout", example{
+		// The reset ended the session: log in again for one to end.
+		Before: func(f *flow) { f.login() },
+		Body:   func(f *flow) any { return map[string]string{"refreshToken": f.refresh} },
+		Want:   204,
+		Late:   true,
+	}},
+}
+
+// cardData is a complete card_issue form with the uploaded files.
+func (f *flow) cardData(firstName string) map[string]any {
+	return map[string]any{
+		"firstName": firstName, "lastName": "Nowak", "birthDate": "1990-04-12", "cardKind": "virtual",
+		"photoUploadId": f.ids["photoUploadId"], "documentUploadIds": []string{f.ids["documentUploadId"]},
+		"consents": []map[string]any{
+			{"clauseId": "terms", "accepted": true},
+			{"clauseId": "gdpr", "accepted": true},
+			{"clauseId": "residence", "accepted": true},
+		},
+	}
+}
+
+func (f *flow) profilePath(rest string) string { return "/profiles/" + f.ids["profileId"] + rest }
+
+// application files a draft outside the measured requests and returns its id.
+func (f *flow) application(body any) string {
+	var a struct {
+		ApplicationID string `json:"applicationId"`
+	}
+	f.env.Call(f.t, "POST", f.profilePath("/applications"), f.access, body).Expect(f.t, 201).Decode(f.t, &a)
+	return a.ApplicationID
+}
+
+// postFile sends a file to S3 with the presigned form of an upload's answer, as
+// the portal does, and returns the upload id.
+func (f *flow) postFile(r *testenv.Resp, content []byte) string {
+	var c struct {
+		UploadID string            `json:"uploadId"`
+		URL      string            `json:"url"`
+		Fields   map[string]string `json:"fields"`
+	}
+	r.Decode(f.t, &c)
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	for k, v := range c.Fields {
+		_ = w.WriteField(k, v)
+	}
+	fw, err := w.CreateFormFile("file", "upload")
+	if err != nil {
+		f.t.Fatalf("form: %v", err)
+	}
+	_, _ = fw.Write(content)
+	_ = w.Close()
+	res, err := http.Post(c.URL, w.FormDataContentType(), &buf)
+	if err != nil {
+		f.t.Fatalf("post the file to S3: %v", err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode/100 != 2 {
+		b, _ := io.ReadAll(res.Body)
+		f.t.Fatalf("S3 POST answered %d: %s", res.StatusCode, b)
+	}
+	return c.UploadID
+}
+
+// ageAccount moves one of the resident's timestamps back, as if that long had
+// passed since.
+func (f *flow) ageAccount(attr string, by time.Duration) {
+	ctx := context.Background()
+	t := store.Of(f.env.Deps)
+	var claim store.EmailClaim
+	if err := t.Get(ctx, store.EmailKey(f.email), &claim); err != nil {
+		f.t.Fatalf("read the e-mail claim: %v", err)
+	}
+	if err := t.Update(ctx, store.AccountKey(claim.AccountID),
+		expression.Set(expression.Name(attr), expression.Value(time.Now().Add(-by).Unix())), nil, nil); err != nil {
+		f.t.Fatalf("age %s: %v", attr, err)
+	}
+}

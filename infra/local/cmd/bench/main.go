@@ -1,0 +1,185 @@
+// Command bench measures the functions against their performance budgets and
+// writes the report, regenerated on every run:
+//
+//   - binary size of each function built as `make build` builds it (≤ 10 MB);
+//   - init time under the Lambda runtime interface emulator, median of several
+//     cold starts, against a hello-world Go Lambda (≤ 1.5×);
+//   - DynamoDB round trips of every route, driven once through the local
+//     gateway (≤ 2 per read, ≤ 3 per write);
+//   - the Go benchmarks of infra/local/bench.
+//
+// `make bench` runs it inside `localstack run`, which starts the emulators;
+// run alone, the round-trip part starts them itself.
+//
+//	go run ./infra/local/cmd/bench -out docs/performance.md [-starts 5]
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/kartamieszkanca/platform/infra/local/stack"
+	"github.com/kartamieszkanca/platform/shared/routes"
+)
+
+// Budgets.
+const (
+	sizeBudget = 10_000_000 // bytes: 10 MB, decimal
+	initBudget = 1.5        // × the hello-world init
+)
+
+func main() {
+	out := flag.String("out", "docs/performance.md", "report to write, relative to the repository root")
+	starts := flag.Int("starts", 5, "measured cold starts per function (the median is reported)")
+	flag.Parse()
+	if err := run(*out, *starts); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(out string, starts int) error {
+	began := time.Now()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	root, err := stack.Root()
+	if err != nil {
+		return err
+	}
+	functions, err := functionDirs(root)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "karta-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	r := &report{Date: began, Starts: starts, Functions: functions}
+	r.machine(root)
+	for _, f := range routes.Functions() {
+		if _, err := os.Stat(filepath.Join(root, "functions", f)); err != nil {
+			r.Missing = append(r.Missing, f)
+		}
+	}
+
+	phase := func(name string, since time.Time) { r.Phases = append(r.Phases, phaseTime{name, time.Since(since)}) }
+	t := time.Now()
+	progress("building %d functions for linux/arm64", len(functions))
+	armDir := filepath.Join(tmp, "arm64")
+	if err := build(root, armDir, "arm64", functions); err != nil {
+		return err
+	}
+	if r.Sizes, r.BaselineSize, err = sizes(armDir, functions); err != nil {
+		return err
+	}
+
+	// The emulator runs binaries natively, so init is measured on this
+	// machine's architecture, built with the same flags.
+	r.InitArch = runtime.GOARCH
+	hostDir := filepath.Join(tmp, runtime.GOARCH)
+	if runtime.GOARCH != "arm64" {
+		progress("building %d functions for linux/%s", len(functions), runtime.GOARCH)
+		if err := build(root, hostDir, runtime.GOARCH, functions); err != nil {
+			return err
+		}
+	} else {
+		hostDir = armDir
+	}
+	phase("builds", t)
+	var failed []string
+	// CPU-bound measurements first, before the gateway's stream poller runs.
+	t = time.Now()
+	progress("running Go benchmarks")
+	if r.GoBench, r.GoBenchCmd, err = goBenchmarks(root); err != nil {
+		r.GoBenchErr = err.Error()
+		failed = append(failed, "Go benchmarks")
+	}
+	phase("Go benchmarks", t)
+	t = time.Now()
+	if err := measureInit(ctx, r, root, tmp, hostDir); err != nil {
+		r.InitErr = err.Error()
+		failed = append(failed, "init times")
+	}
+	phase("cold starts", t)
+	t = time.Now()
+
+	progress("driving %d routes through the local gateway", len(routes.All))
+	if r.Trips, err = roundTrips(ctx); err != nil {
+		r.TripsErr = err.Error()
+		failed = append(failed, "round trips")
+	}
+	phase("round trips", t)
+
+	r.Took = time.Since(began)
+	path := out
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(root, out)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, []byte(r.markdown()), 0o644); err != nil {
+		return err
+	}
+	progress("wrote %s in %s", out, r.Took.Round(time.Second))
+	if len(failed) > 0 {
+		return fmt.Errorf("could not measure: %v (see %s)", failed, out)
+	}
+	return nil
+}
+
+func measureInit(ctx context.Context, r *report, root, tmp, hostDir string) error {
+	rie, err := ensureRIE(root)
+	if err != nil {
+		return err
+	}
+	r.RIE = rieVersion
+	s, err := newSink()
+	if err != nil {
+		return err
+	}
+	defer s.ln.Close()
+	task := filepath.Join(tmp, "task")
+	if err := os.MkdirAll(task, 0o755); err != nil {
+		return err
+	}
+	bins := []struct{ Name, Path string }{{"hello (baseline)", filepath.Join(hostDir, "baseline", "hello")}}
+	for _, f := range r.Functions {
+		bins = append(bins, struct{ Name, Path string }{f, filepath.Join(hostDir, "functions", f)})
+	}
+	progress("%d cold starts of %d binaries under the runtime interface emulator", (r.Starts+1)*len(bins), len(bins))
+	r.LoadBefore = loadAverage()
+	rows := coldStarts(ctx, &coldStarter{rie: rie, dir: task, sink: s}, bins, r.Starts)
+	r.LoadAfter = loadAverage()
+	r.Baseline, r.Inits = rows[0], rows[1:]
+	if r.Baseline.Err != "" {
+		return fmt.Errorf("the hello-world baseline did not start: %s", r.Baseline.Err)
+	}
+	return ctx.Err()
+}
+
+// loadAverage is the machine's one-minute load average, "" where unknown.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return ""
+	}
+	return f[0]
+}
+
+func progress(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...)
+}

@@ -1,0 +1,290 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kartamieszkanca/platform/infra/local/stack"
+	"github.com/kartamieszkanca/platform/infra/local/testenv"
+	"github.com/kartamieszkanca/platform/shared/routes"
+)
+
+// Round-trip budgets per request.
+const (
+	readBudget  = 2
+	writeBudget = 3
+)
+
+func budget(r routes.Route) int {
+	if r.Method == "GET" {
+		return readBudget
+	}
+	return writeBudget
+}
+
+// tripRow is one route's measured request.
+type tripRow struct {
+	Route    routes.Route
+	Measured bool
+	Generic  bool
+	Status   int
+	Calls    int
+	Note     string
+}
+
+func (r tripRow) Over() bool { return r.Measured && r.Calls > budget(r.Route) }
+
+// stepFailed ends one step: the helpers of testenv report through testing.TB.
+type stepFailed string
+
+// tb lets the bench use testenv's helpers outside a test: a failure ends the
+// current step, recorded in the report, instead of a test. The embedded
+// interface is nil; testenv uses only the methods below.
+type tb struct{ testing.TB }
+
+func (tb) Helper()                        {}
+func (tb) Fatal(args ...any)              { panic(stepFailed(fmt.Sprint(args...))) }
+func (tb) Fatalf(format string, a ...any) { panic(stepFailed(fmt.Sprintf(format, a...))) }
+func (tb) Errorf(format string, a ...any) { panic(stepFailed(fmt.Sprintf(format, a...))) }
+func (tb) Logf(string, ...any)            {}
+
+// catch runs fn, turning a failed step into an error.
+func catch(fn func()) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	fn()
+	return nil
+}
+
+// flow is the state a resident's requests build up.
+type flow struct {
+	env      *testenv.Env
+	t        tb
+	email    string
+	password string
+	access   string
+	refresh  string
+	link     string            // the last link token read from a mail
+	mark     int               // mails to the resident before this index are used up
+	staff    map[string]string // group → access token
+	ids      map[string]string // ids seen in answers, by field name
+}
+
+// markMail starts reading the resident's mail from the next one.
+func (f *flow) markMail() { f.mark = len(f.env.Mails(f.t, f.email)) }
+
+// awaitLink waits for the next mail with a link to page and returns its token.
+// Mail goes out asynchronously (outbox → stream → sender), hence the wait.
+func (f *flow) awaitLink(page string) string {
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		ms := f.env.Mails(f.t, f.email)
+		for i := f.mark; i < len(ms); i++ {
+			if strings.Contains(ms[i].Body.Text, testenv.PortalURL+page+"?token=") {
+				f.mark = i + 1
+				return ms[i].LinkToken(f.t, page)
+			}
+		}
+		if time.Now().After(deadline) {
+			f.t.Fatalf("no mail with a %s link to %s", page, f.email)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (f *flow) keepTokens(r *testenv.Resp) {
+	var tk struct {
+		AccessToken  string `json:"accessToken"`
+		RefreshToken string `json:"refreshToken"`
+	}
+	r.Decode(f.t, &tk)
+	f.access, f.refresh = tk.AccessToken, tk.RefreshToken
+}
+
+// login logs the resident in outside the measured requests.
+func (f *flow) login() {
+	tk := f.env.Login(f.t, f.email, f.password)
+	f.access, f.refresh = tk.AccessToken, tk.RefreshToken
+}
+
+// staffToken logs in the seeded staff account of a group, once.
+func (f *flow) staffToken(group string) string {
+	if tok, ok := f.staff[group]; ok {
+		return tok
+	}
+	for _, s := range stack.Staff {
+		if s.Group == group {
+			f.staff[group] = f.env.Staff(f.t, s.Email).AccessToken
+			return f.staff[group]
+		}
+	}
+	f.t.Fatalf("no seeded staff account in group %s", group)
+	return ""
+}
+
+// token is the caller a route takes: nobody, the resident, or staff.
+func (f *flow) token(r routes.Route) string {
+	if r.Access == routes.Public {
+		return ""
+	}
+	if g := r.Access.Groups(); len(g) > 0 {
+		return f.staffToken(g[0])
+	}
+	return f.access
+}
+
+var param = regexp.MustCompile(`\{([^}]+)\}`)
+
+// fill replaces {name} in a path with known ids; missing names the first unknown.
+func (f *flow) fill(path string) (out, missing string) {
+	out = param.ReplaceAllStringFunc(path, func(m string) string {
+		name := m[1 : len(m)-1]
+		if v, ok := f.ids[name]; ok {
+			return v
+		}
+		if missing == "" {
+			missing = name
+		}
+		return m
+	})
+	return out, missing
+}
+
+// collect keeps the ids an answer shows (fields named …Id, at the top level and
+// in the first of its items), for the paths of later requests.
+func (f *flow) collect(body []byte) {
+	var top map[string]any
+	if json.Unmarshal(body, &top) != nil {
+		return
+	}
+	objs := []map[string]any{top}
+	if items, ok := top["items"].([]any); ok && len(items) > 0 {
+		if first, ok := items[0].(map[string]any); ok {
+			objs = append(objs, first)
+		}
+	}
+	for _, o := range objs {
+		for k, v := range o {
+			if s, ok := v.(string); ok && s != "" && strings.HasSuffix(k, "Id") {
+				f.ids[k] = s
+			}
+		}
+	}
+}
+
+// do sends one route's request and records its round trips.
+func (f *flow) do(r routes.Route, ex example, generic bool) tripRow {
+	row := tripRow{Route: r, Generic: generic}
+	err := catch(func() {
+		if ex.Before != nil {
+			ex.Before(f)
+		}
+		tmpl := ex.Path
+		if tmpl == "" {
+			tmpl = r.Path
+		}
+		path, missing := f.fill(tmpl)
+		if missing != "" {
+			row.Note = "not measured: no {" + missing + "} seen in earlier answers"
+			return
+		}
+		token := f.token(r)
+		if ex.Token != nil {
+			token = ex.Token(f)
+		}
+		var body any
+		if ex.Body != nil {
+			body = ex.Body(f)
+		}
+		var headers []string
+		if ex.Headers != nil {
+			headers = ex.Headers(f)
+		}
+		if r.Idempotent && !slices.ContainsFunc(headers, func(h string) bool { return strings.EqualFold(h, "Idempotency-Key") }) {
+			// Clients send a key where the route takes one, so that a retry
+			// replays; checking it costs a read, so it is measured with it.
+			headers = append(headers, "Idempotency-Key", fmt.Sprintf("bench-%d-%s", time.Now().UnixNano(), r.Function))
+		}
+		res := f.env.Call(f.t, r.Method, path, token, body, headers...)
+		row.Measured, row.Status, row.Calls = true, res.Status, res.Calls
+		if ex.Want != 0 && res.Status != ex.Want {
+			row.Note = fmt.Sprintf("expected %d: %s", ex.Want, clip(string(res.Body), 160))
+		} else if generic && res.Status >= 400 {
+			row.Note = "generic request answered " + clip(string(res.Body), 160)
+		}
+		if res.Status < 300 {
+			f.collect(res.Body)
+			if ex.After != nil {
+				ex.After(f, res)
+			}
+		}
+	})
+	if err != nil {
+		row.Note = "failed: " + clip(err.Error(), 200)
+	}
+	return row
+}
+
+func clip(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}
+
+// roundTrips drives every route of routes.All once through the local gateway on
+// a fresh table and pool, and records each answer's DynamoDB round trips.
+func roundTrips(ctx context.Context) ([]tripRow, error) {
+	env, stop, err := testenv.Start(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer stop()
+	f := &flow{env: env, email: testenv.Email("bench"), password: residentPassword,
+		staff: map[string]string{}, ids: map[string]string{}}
+	byKey := map[string]routes.Route{}
+	for _, r := range routes.All {
+		byKey[r.Key()] = r
+	}
+	hasExample := map[string]bool{}
+	for _, s := range examples {
+		hasExample[s.Key] = true
+	}
+	rows := map[string]tripRow{}
+	run := func(late bool) {
+		for _, s := range examples {
+			r, ok := byKey[s.Key]
+			if !ok || s.Late != late {
+				continue // an example for a route that is gone
+			}
+			rows[s.Key] = f.do(r, s.example, false)
+		}
+	}
+	run(false)
+	for _, r := range routes.All {
+		if hasExample[r.Key()] {
+			continue
+		}
+		if r.Method != "GET" {
+			rows[r.Key()] = tripRow{Route: r, Note: "not measured: no example request (add one to infra/local/cmd/bench/examples.go)"}
+			continue
+		}
+		rows[r.Key()] = f.do(r, example{}, true)
+	}
+	run(true)
+	out := make([]tripRow, 0, len(routes.All))
+	for _, r := range routes.All {
+		out = append(out, rows[r.Key()])
+	}
+	return out, nil
+}

@@ -1,0 +1,74 @@
+// Package account holds the account lifecycle: activation, login, refresh and
+// logout, the mailed links, and the account's own data (R1.3, R2, R3.1, R6.1).
+// Registration (signup), passwords (password) and phone numbers (phone) live
+// apart so that only their functions link the password and phone libraries.
+package account
+
+import (
+	"context"
+	"errors"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/kartamieszkanca/platform/shared/apierr"
+	"github.com/kartamieszkanca/platform/shared/httpapi"
+	"github.com/kartamieszkanca/platform/shared/identity"
+	"github.com/kartamieszkanca/platform/shared/linktoken"
+	"github.com/kartamieszkanca/platform/shared/platform"
+	"github.com/kartamieszkanca/platform/shared/store"
+)
+
+type tokenBody struct {
+	Token string `json:"token"`
+}
+
+func (b *tokenBody) Validate(c *httpapi.Checks) { c.Required("token", b.Token) }
+
+var ErrTokenInvalid = apierr.New(apierr.TokenInvalid, "The link is used, expired or unknown.")
+
+// ReadToken loads a link token of a purpose, or answers 410 token_invalid.
+func ReadToken(ctx context.Context, t *store.Table, token, purpose string) (*store.Token, string, error) {
+	if !linktoken.Valid(token) {
+		return nil, "", ErrTokenInvalid
+	}
+	hash := store.Hash(token)
+	var tok store.Token
+	err := t.Get(ctx, store.TokenKey(hash), &tok)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, "", ErrTokenInvalid
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	if tok.Purpose != purpose || t.Now().Unix() >= tok.ExpiresAt {
+		return nil, "", ErrTokenInvalid
+	}
+	return &tok, hash, nil
+}
+
+// Activate serves POST /auth/activate (R1.3): the token is used up and the
+// account becomes active in one transaction, conditioned on the token being the
+// account's newest activation link.
+func Activate(d *platform.Deps) httpapi.Handler {
+	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *tokenBody) (*httpapi.Response, error) {
+		tok, hash, err := ReadToken(ctx, store.Of(d), b.Token, store.PurposeActivation)
+		if err != nil {
+			return nil, err
+		}
+		acc := store.AccountKey(tok.AccountID)
+		tx := &store.Tx{}
+		tx.Delete(store.TokenKey(hash), store.Exists(), ErrTokenInvalid)
+		tx.Update(acc,
+			expression.Set(expression.Name("status"), expression.Value(store.AccountActive)).
+				Remove(expression.Name("activationHash")).
+				Add(expression.Name("version"), expression.Value(1)),
+			store.Cond(expression.Name("status").Equal(expression.Value(store.AccountPending)).
+				And(expression.Name("activationHash").Equal(expression.Value(hash)))),
+			ErrTokenInvalid)
+		// The head profile becomes active with its account.
+		tx.Update(store.ProfileKey(tok.HouseholdID, tok.ProfileID),
+			expression.Set(expression.Name("status"), expression.Value(store.AccountActive)), store.Exists(), nil)
+		return httpapi.NoContent().With(tx).Then(func(ctx context.Context) error {
+			return identity.Of(d).VerifyEmail(ctx, tok.Email)
+		}), nil
+	})
+}

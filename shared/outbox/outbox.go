@@ -1,0 +1,44 @@
+// Package outbox is how a change asks for a mail: an outbox item written in the
+// same transaction as the change (Enqueue). The table's stream hands it to the
+// mail sender (package mail), so nothing is lost if SES is down and a function
+// that causes mail never links the SES client or the templates.
+package outbox
+
+import (
+	"time"
+
+	"github.com/kartamieszkanca/platform/shared/store"
+)
+
+// Template names.
+const (
+	Activation      = "activation"
+	AccountExists   = "account_exists"
+	PasswordReset   = "password_reset"
+	PasswordChanged = "password_changed"
+	AppSubmitted    = "application_submitted"
+	AppAccepted     = "application_accepted"
+	AppRejected     = "application_rejected"
+	CardReady       = "card_ready"
+)
+
+// DefaultLang is the language of every mail unless the recipient chose another.
+const DefaultLang = "pl"
+
+// outboxTTL removes sent mail records after a while (they hold an address).
+const outboxTTL = 30 * 24 * time.Hour
+
+// Enqueue adds a mail to a change's transaction. id must be unique per mail; a
+// deterministic id (e.g. per account and day) makes the mail at most one.
+func Enqueue(tx *store.Tx, now time.Time, id, name, to string, data map[string]string, onDuplicate error) {
+	tx.Create(&store.Outbox{
+		Key:       store.OutboxKey(id),
+		ID:        id,
+		Template:  name,
+		To:        to,
+		Lang:      DefaultLang,
+		Data:      data,
+		CreatedAt: now.UTC(),
+		TTL:       now.Add(outboxTTL).Unix(),
+	}, onDuplicate)
+}

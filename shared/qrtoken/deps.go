@@ -1,0 +1,30 @@
+package qrtoken
+
+import (
+	"errors"
+
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+
+	"github.com/kartamieszkanca/platform/shared/platform"
+)
+
+type signer struct {
+	s   Signer
+	err error
+}
+
+// SignerOf signs QR tokens: with KMS in AWS, with the configured local key on
+// the local stack.
+func SignerOf(d *platform.Deps) (Signer, error) {
+	v := platform.Client(d, "qr-signer", func() signer {
+		switch {
+		case d.Config.QRSigningKey != "":
+			s, err := ParseLocal(d.Config.QRSigningKey)
+			return signer{s, err}
+		case d.Config.SigningKeyID != "":
+			return signer{&KMSSigner{API: kms.NewFromConfig(d.AWS, platform.OptionsOf[kms.Options](d)...), Key: d.Config.SigningKeyID}, nil}
+		}
+		return signer{nil, errors.New("qrtoken: no signing key configured (SIGNING_KEY_ID)")}
+	})
+	return v.s, v.err
+}

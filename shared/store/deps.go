@@ -1,0 +1,20 @@
+package store
+
+import (
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/kartamieszkanca/platform/shared/platform"
+)
+
+// Of is the function's table, built on first use.
+func Of(d *platform.Deps) *Table {
+	return platform.Client(d, "table", func() *Table {
+		opts := platform.OptionsOf(d, func(o *dynamodb.Options) {
+			// DynamoDB Local answers without CRC32 checksums.
+			if o.BaseEndpoint != nil {
+				o.DisableValidateResponseChecksum = true
+			}
+		})
+		return &Table{DB: dynamodb.NewFromConfig(d.AWS, opts...), Name: d.Config.TableName, Now: d.Now}
+	})
+}

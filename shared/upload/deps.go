@@ -1,0 +1,23 @@
+package upload
+
+import (
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/kartamieszkanca/platform/shared/platform"
+)
+
+// S3 is the client of the files bucket (Config.FilesBucket), built on first use.
+func S3(d *platform.Deps) *s3.Client {
+	return platform.Client(d, "s3", func() *s3.Client {
+		return s3.NewFromConfig(d.AWS, platform.OptionsOf(d, func(o *s3.Options) {
+			// The local S3 (an endpoint override) serves buckets by path only.
+			if o.BaseEndpoint != nil {
+				o.UsePathStyle = true
+			}
+		})...)
+	})
+}
+
+// presigner signs S3 requests for clients to send themselves (presigned POST
+// and GET) with the S3 client's settings; it makes no network call.
+func presigner(d *platform.Deps) *s3.PresignClient { return s3.NewPresignClient(S3(d)) }
