@@ -211,20 +211,10 @@ func Decide(d *platform.Deps) httpapi.Handler {
 			outbox.Enqueue(tx, now, "app-decided#"+a.ApplicationID, outbox.AppRejected, a.NotifyEmail, mailData(d, a, k, b.Comment), nil)
 			return httpapi.JSON(200, ToView(a, true)).With(tx), nil
 		}
-		s, err := subject(ctx, d, p)
+		// What was available and complete at submit may not be now (a card
+		// blocked since, a file removed): it is checked again.
+		_, s, f, err := ready(ctx, d, p, a)
 		if err != nil {
-			return nil, err
-		}
-		// What was available at submit may not be now (a card blocked since).
-		if ok, why := check(k, s, a.ApplicationID); !ok {
-			return nil, notAvailable(why)
-		}
-		f, err := decode(k, json.RawMessage(a.Data))
-		if err != nil {
-			return nil, err
-		}
-		// The files and rules are checked again: they are what is carried out.
-		if err := f.Complete(ctx, s); err != nil {
 			return nil, err
 		}
 		return acceptResponse(ctx, d, s, a, k, f, b.Comment, now)

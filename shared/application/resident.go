@@ -220,19 +220,8 @@ func Submit(d *platform.Deps) httpapi.Handler {
 		if a.Status != store.AppDraft {
 			return nil, apierr.New(StateChanged, "Only a draft can be submitted; this one is %s.", a.Status)
 		}
-		k := Kinds[a.Type]
-		s, err := subject(ctx, d, p)
+		k, s, _, err := ready(ctx, d, p, a)
 		if err != nil {
-			return nil, err
-		}
-		if ok, why := check(k, s, a.ApplicationID); !ok {
-			return nil, notAvailable(why)
-		}
-		f, err := decode(k, json.RawMessage(a.Data))
-		if err != nil {
-			return nil, err
-		}
-		if err := f.Complete(ctx, s); err != nil {
 			return nil, err
 		}
 		now := s.Now
@@ -260,6 +249,28 @@ func Submit(d *platform.Deps) httpapi.Handler {
 		outbox.Enqueue(tx, now, "app-submitted#"+a.ApplicationID, outbox.AppSubmitted, r.Account.Email, mailData(d, a, k, ""), nil)
 		return httpapi.JSON(200, ToView(a, true)).With(tx), nil
 	}
+}
+
+// ready checks an application against the rules as they are now: the type is
+// available to the profile and the form complete, its files verified. Submit
+// and acceptance both ask, since acceptance carries out what it checks.
+func ready(ctx context.Context, d *platform.Deps, p *store.Profile, a *store.Application) (*Kind, *Subject, Form, error) {
+	k := Kinds[a.Type]
+	s, err := subject(ctx, d, p)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if ok, why := check(k, s, a.ApplicationID); !ok {
+		return nil, nil, nil, notAvailable(why)
+	}
+	f, err := decode(k, json.RawMessage(a.Data))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := f.Complete(ctx, s); err != nil {
+		return nil, nil, nil, err
+	}
+	return k, s, f, nil
 }
 
 // timeKey sorts instants as strings in the queue index.

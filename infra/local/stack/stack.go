@@ -81,7 +81,7 @@ func Start(ctx context.Context, ports Ports, stateDir string) (*Stack, error) {
 	}
 	for _, p := range []*int{&ports.DynamoDB, &ports.Cognito, &ports.SES, &ports.S3} {
 		if *p == 0 {
-			if *p, err = freePort(); err != nil {
+			if *p, err = FreePort(); err != nil {
 				return nil, err
 			}
 		}
@@ -203,7 +203,8 @@ func (e Endpoints) Setenv() {
 	}
 }
 
-func freePort() (int, error) {
+// FreePort is a TCP port free on the loopback interface now.
+func FreePort() (int, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, err

@@ -19,6 +19,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/kartamieszkanca/platform/infra/local/stack"
 )
 
 // The runtime interface emulator, pinned; installed into .local/bin on first use
@@ -167,11 +169,11 @@ func (c *coldStarter) start(ctx context.Context, name, bin string) (ms float64, 
 const noEvent = "[]"
 
 func (c *coldStarter) run(ctx context.Context, name, bin string) (float64, error) {
-	apiPort, err := freePort()
+	apiPort, err := stack.FreePort()
 	if err != nil {
 		return 0, err
 	}
-	riePort, err := freePort()
+	riePort, err := stack.FreePort()
 	if err != nil {
 		return 0, err
 	}
@@ -312,15 +314,6 @@ func children(pid int) []int {
 	return out
 }
 
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
-}
-
 func waitListening(ctx context.Context, addr string, limit time.Duration) error {
 	deadline := time.Now().Add(limit)
 	for {
@@ -353,7 +346,7 @@ var initLine = regexp.MustCompile(`^init (\S+) @[0-9.]+ ms, ([0-9.]+) ms clock`)
 // The runtime API address is a closed port, so the function stops once it
 // asks for work.
 func (c *coldStarter) initTrace(ctx context.Context, bin string) ([]pkgInit, error) {
-	port, err := freePort()
+	port, err := stack.FreePort()
 	if err != nil {
 		return nil, err
 	}
