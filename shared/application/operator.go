@@ -60,31 +60,33 @@ func Queue(d *platform.Deps) httpapi.Handler {
 	}
 }
 
-// byID loads an application by its id alone, with its profile.
-func byID(ctx context.Context, d *platform.Deps, id string) (*store.Profile, *store.Application, error) {
-	var ref store.Ref
-	err := store.Of(d).Get(ctx, store.ApplicationRefKey(id), &ref)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil, errNotFound
-	}
-	if err != nil {
-		return nil, nil, err
+// byID loads an application by its id alone (operator routes): the id names
+// its owner, so this is one read.
+func byID(ctx context.Context, d *platform.Deps, id string) (*store.Application, error) {
+	owner, ok := store.OwnerOf(id)
+	if !ok {
+		return nil, errNotFound
 	}
 	var a store.Application
-	if err := store.Of(d).Get(ctx, store.ApplicationKey(ref.ProfileID, id), &a); err != nil {
+	if err := store.Of(d).Get(ctx, store.ApplicationKey(owner, id), &a); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			return nil, nil, errNotFound
+			return nil, errNotFound
 		}
-		return nil, nil, err
+		return nil, err
 	}
+	return &a, nil
+}
+
+// profileOf loads an application's profile.
+func profileOf(ctx context.Context, d *platform.Deps, a *store.Application) (*store.Profile, error) {
 	var p store.Profile
-	if err := store.Of(d).Get(ctx, store.ProfileKey(ref.HouseholdID, ref.ProfileID), &p); err != nil {
+	if err := store.Of(d).Get(ctx, store.ProfileKey(a.HouseholdID, a.ProfileID), &p); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			return nil, nil, errNotFound // the profile was removed
+			return nil, errNotFound // the profile was removed
 		}
-		return nil, nil, err
+		return nil, err
 	}
-	return &p, &a, nil
+	return &p, nil
 }
 
 type file struct {
@@ -128,7 +130,11 @@ func uploadIDs(data string) []string {
 // with the resident's data and presigned links to its files.
 func ReviewGet(d *platform.Deps) httpapi.Handler {
 	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
-		p, a, err := byID(ctx, d, r.Params["applicationId"])
+		a, err := byID(ctx, d, r.Params["applicationId"])
+		if err != nil {
+			return nil, err
+		}
+		p, err := profileOf(ctx, d, a)
 		if err != nil {
 			return nil, err
 		}
@@ -155,7 +161,7 @@ func ReviewGet(d *platform.Deps) httpapi.Handler {
 // StartReview serves POST /operator/applications/{applicationId}/review.
 func StartReview(d *platform.Deps) httpapi.Handler {
 	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
-		_, a, err := byID(ctx, d, r.Params["applicationId"])
+		a, err := byID(ctx, d, r.Params["applicationId"])
 		if err != nil {
 			return nil, err
 		}
@@ -192,7 +198,7 @@ func (b *decisionBody) Validate(c *httpapi.Checks) {
 // change). Of two operators deciding at once, one wins; the other gets 409.
 func Decide(d *platform.Deps) httpapi.Handler {
 	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *decisionBody) (*httpapi.Response, error) {
-		p, a, err := byID(ctx, d, r.Params["applicationId"])
+		a, err := byID(ctx, d, r.Params["applicationId"])
 		if err != nil {
 			return nil, err
 		}
@@ -210,6 +216,10 @@ func Decide(d *platform.Deps) httpapi.Handler {
 			move(tx, a, store.AppRejected, store.Event{Status: store.AppRejected, At: now, Actor: "operator", Comment: b.Comment}, decided)
 			outbox.Enqueue(tx, now, "app-decided#"+a.ApplicationID, outbox.AppRejected, a.NotifyEmail, mailData(d, a, k, b.Comment), nil)
 			return httpapi.JSON(200, ToView(a, true)).With(tx), nil
+		}
+		p, err := profileOf(ctx, d, a)
+		if err != nil {
+			return nil, err
 		}
 		// What was available and complete at submit may not be now (a card
 		// blocked since, a file removed): it is checked again.

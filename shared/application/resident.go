@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
-	"github.com/oklog/ulid/v2"
 
 	"github.com/kartamieszkanca/platform/shared/apierr"
 	"github.com/kartamieszkanca/platform/shared/httpapi"
@@ -94,7 +93,7 @@ func Create(d *platform.Deps) httpapi.Handler {
 			return nil, notAvailable(why)
 		}
 		data := orEmpty(b.Data)
-		id := ulid.Make().String()
+		id := store.OwnedID(p.ProfileID)
 		a := &store.Application{
 			Key: store.ApplicationKey(p.ProfileID, id), ApplicationID: id, ProfileID: p.ProfileID, HouseholdID: p.HouseholdID,
 			Type: k.Name, Status: store.AppDraft, Data: string(data), CreatedAt: s.Now,
@@ -102,7 +101,6 @@ func Create(d *platform.Deps) httpapi.Handler {
 		}
 		tx := &store.Tx{}
 		tx.Create(a, nil)
-		tx.Create(&store.Ref{Key: store.ApplicationRefKey(id), ProfileID: p.ProfileID, HouseholdID: p.HouseholdID}, nil)
 		return httpapi.JSON(201, ToView(a, true)).With(tx), nil
 	})
 }
@@ -295,7 +293,6 @@ func Delete(d *platform.Deps) httpapi.Handler {
 			tx.Delete(a.Key, store.Cond(expression.Name("status").Equal(expression.Value(store.AppDraft)).
 				And(expression.Name("version").Equal(expression.Value(a.Version)))),
 				apierr.New(StateChanged, "The application was changed at the same time; read it again."))
-			tx.Delete(store.ApplicationRefKey(a.ApplicationID), nil, nil)
 		case store.AppSubmitted, store.AppInReview:
 			move(tx, a, store.AppCancelled, store.Event{Status: store.AppCancelled, At: d.Now().UTC(), Actor: "resident"}, nil)
 		default:

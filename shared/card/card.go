@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
-	"github.com/oklog/ulid/v2"
 
 	"github.com/kartamieszkanca/platform/shared/apierr"
 	"github.com/kartamieszkanca/platform/shared/store"
@@ -85,7 +84,7 @@ type New struct {
 	Actor                   string
 }
 
-// Issue adds a new card to tx: the card, its id reference and its number claim,
+// Issue adds a new card to tx: the card and its number claim,
 // which the table keeps unique. A virtual card is active at once; a physical one
 // is ordered.
 func Issue(tx *store.Tx, n New, now time.Time) *store.Card {
@@ -94,7 +93,7 @@ func Issue(tx *store.Tx, n New, now time.Time) *store.Card {
 		status = store.CardOrdered
 	}
 	c := &store.Card{
-		Key:    store.CardKey(n.ProfileID, ulid.Make().String()),
+		Key:    store.CardKey(n.ProfileID, store.OwnedID(n.ProfileID)),
 		Number: Number(), Kind: n.Kind, Status: status, ProfileID: n.ProfileID, HouseholdID: n.HouseholdID,
 		ValidFrom: now.Format(time.DateOnly), ValidTo: now.AddDate(validYears, 0, 0).Format(time.DateOnly),
 		PhotoUploadID: n.PhotoUploadID, PhotoKey: n.PhotoKey, PickupPointID: n.PickupPointID, NotifyEmail: n.NotifyEmail,
@@ -103,7 +102,6 @@ func Issue(tx *store.Tx, n New, now time.Time) *store.Card {
 	}
 	c.CardID = c.SK[len(store.CardSKPrefix):]
 	tx.Create(c, nil)
-	tx.Create(&store.Ref{Key: store.CardRefKey(c.CardID), ProfileID: n.ProfileID, HouseholdID: n.HouseholdID}, nil)
 	tx.Create(&store.Ref{Key: store.CardNumberKey(c.Number), ProfileID: n.ProfileID, HouseholdID: n.HouseholdID, ItemID: c.CardID}, errNumberTaken)
 	return c
 }

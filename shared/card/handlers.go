@@ -126,17 +126,13 @@ func Block(d *platform.Deps) httpapi.Handler {
 	})
 }
 
-// byID loads a card by its id alone (operator routes).
+// byID loads a card by its id alone (operator routes): the id names its owner.
 func byID(ctx context.Context, t *store.Table, cardID string) (*store.Card, error) {
-	var ref store.Ref
-	err := t.Get(ctx, store.CardRefKey(cardID), &ref)
-	if errors.Is(err, store.ErrNotFound) {
+	owner, ok := store.OwnerOf(cardID)
+	if !ok {
 		return nil, errNotFound
 	}
-	if err != nil {
-		return nil, err
-	}
-	return Load(ctx, t, ref.ProfileID, cardID)
+	return Load(ctx, t, owner, cardID)
 }
 
 // Unblock serves POST /operator/cards/{cardId}/unblock (R4.4, R11.2): the card

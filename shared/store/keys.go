@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"strings"
+
+	"github.com/oklog/ulid/v2"
 )
 
 // Key is an item's primary key. Every key of the table is built in this file.
@@ -104,13 +106,26 @@ func ApplicationKey(profileID, applicationID string) Key {
 
 func CardKey(profileID, cardID string) Key { return Key{ProfilePK(profileID), CardSKPrefix + cardID} }
 
-// Ref keys find an owned item by its id alone (operator routes): they hold the
-// owner's profile and household.
-func ApplicationRefKey(applicationID string) Key {
-	return Key{"APPREF#" + applicationID, "APPREF"}
-}
+// OwnedID makes the id of an item a profile owns (an application, a card):
+// the owner's profile id, a dot, and a new ULID. Routes that know only the id
+// (operators') find the item's key in it, without a lookup.
+func OwnedID(profileID string) string { return profileID + "." + ulid.Make().String() }
 
-func CardRefKey(cardID string) Key { return Key{"CARDREF#" + cardID, "CARDREF"} }
+// OwnerOf is the owner's profile id in an OwnedID; ok is false for anything
+// that is not one (answered as not found).
+func OwnerOf(id string) (profileID string, ok bool) {
+	owner, rest, found := strings.Cut(id, ".")
+	if !found || len(owner) != 26 || len(rest) != 26 {
+		return "", false
+	}
+	if _, err := ulid.ParseStrict(owner); err != nil {
+		return "", false
+	}
+	if _, err := ulid.ParseStrict(rest); err != nil {
+		return "", false
+	}
+	return owner, true
+}
 
 // CardNumberKey claims a card number: the table, not chance, keeps numbers unique.
 func CardNumberKey(number string) Key { return Key{"CARDNO#" + number, "CARDNO"} }
