@@ -9,7 +9,12 @@ import (
 // Of is the function's user pool, built on first use.
 func Of(d *platform.Deps) *Pool {
 	return platform.Client(d, "identity", func() *Pool {
-		return &Pool{API: cip.NewFromConfig(d.AWS, platform.OptionsOf[cip.Options](d)...),
+		opts := platform.OptionsOf(d, func(o *cip.Options) {
+			if ep := d.Endpoint("COGNITO_IDENTITY_PROVIDER"); ep != nil {
+				o.BaseEndpoint = ep
+			}
+		})
+		return &Pool{API: cip.NewFromConfig(d.AWS, opts...),
 			PoolID: d.Config.UserPoolID, ClientID: d.Config.UserPoolClientID}
 	})
 }

@@ -124,6 +124,10 @@ func StreamHandler(d *platform.Deps) func(context.Context, events.DynamoDBEvent)
 // SESClient is the SES v2 client, built on first use (only the mail sender sends).
 func SESClient(d *platform.Deps) *sesv2.Client {
 	return platform.Client(d, "ses", func() *sesv2.Client {
-		return sesv2.NewFromConfig(d.AWS, platform.OptionsOf[sesv2.Options](d)...)
+		return sesv2.NewFromConfig(d.AWS, platform.OptionsOf(d, func(o *sesv2.Options) {
+			if ep := d.Endpoint("SESV2"); ep != nil {
+				o.BaseEndpoint = ep
+			}
+		})...)
 	})
 }

@@ -62,7 +62,7 @@ func TestSenderSurvivesOutage(t *testing.T) {
 	to := testenv.Email("outage")
 	k, ev := enqueue(t, e, to)
 	opt, calls := outage(2)
-	s := &mail.Sender{Table: store.Of(e.Deps), SES: sesv2.NewFromConfig(e.Deps.AWS, opt), From: "no-reply@karta.example", Log: e.Deps.Log}
+	s := &mail.Sender{Table: store.Of(e.Deps), SES: sesv2.NewFromConfig(e.AWS, opt), From: "no-reply@karta.example", Log: e.Deps.Log}
 
 	for attempt := 1; attempt <= 2; attempt++ {
 		resp, err := s.HandleStream(context.Background(), ev)
@@ -106,7 +106,7 @@ func TestSenderRespectsLease(t *testing.T) {
 		t.Fatal(err)
 	}
 	opt, calls := outage(0)
-	s := &mail.Sender{Table: store.Of(e.Deps), SES: sesv2.NewFromConfig(e.Deps.AWS, opt), From: "no-reply@karta.example", Log: e.Deps.Log}
+	s := &mail.Sender{Table: store.Of(e.Deps), SES: sesv2.NewFromConfig(e.AWS, opt), From: "no-reply@karta.example", Log: e.Deps.Log}
 	resp, err := s.HandleStream(context.Background(), ev)
 	if err != nil || len(resp.BatchItemFailures) != 1 || calls.Load() != 0 {
 		t.Fatalf("leased mail: %+v %v calls=%d", resp, err, calls.Load())

@@ -22,7 +22,12 @@ func SignerOf(d *platform.Deps) (Signer, error) {
 			s, err := ParseLocal(d.Config.QRSigningKey)
 			return signer{s, err}
 		case d.Config.SigningKeyID != "":
-			return signer{&KMSSigner{API: kms.NewFromConfig(d.AWS, platform.OptionsOf[kms.Options](d)...), Key: d.Config.SigningKeyID}, nil}
+			opts := platform.OptionsOf(d, func(o *kms.Options) {
+				if ep := d.Endpoint("KMS"); ep != nil {
+					o.BaseEndpoint = ep
+				}
+			})
+			return signer{&KMSSigner{API: kms.NewFromConfig(d.AWS, opts...), Key: d.Config.SigningKeyID}, nil}
 		}
 		return signer{nil, errors.New("qrtoken: no signing key configured (SIGNING_KEY_ID)")}
 	})

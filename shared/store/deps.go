@@ -10,8 +10,9 @@ import (
 func Of(d *platform.Deps) *Table {
 	return platform.Client(d, "table", func() *Table {
 		opts := platform.OptionsOf(d, func(o *dynamodb.Options) {
-			// DynamoDB Local answers without CRC32 checksums.
-			if o.BaseEndpoint != nil {
+			if ep := d.Endpoint("DYNAMODB"); ep != nil {
+				o.BaseEndpoint = ep
+				// DynamoDB Local answers without CRC32 checksums.
 				o.DisableValidateResponseChecksum = true
 			}
 		})

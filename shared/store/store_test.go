@@ -55,7 +55,7 @@ func TestCommitConditions(t *testing.T) {
 // middleware) answers 503 retry_later with Retry-After, never a 500.
 func TestThrottlingIsRetryLater(t *testing.T) {
 	e := testenv.Get(t)
-	db := dynamodb.NewFromConfig(e.Deps.AWS, func(o *dynamodb.Options) {
+	db := dynamodb.NewFromConfig(e.AWS, func(o *dynamodb.Options) {
 		o.RetryMaxAttempts = 1
 		o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
 			return s.Finalize.Add(middleware.FinalizeMiddlewareFunc("throttle",

@@ -10,8 +10,9 @@ import (
 func S3(d *platform.Deps) *s3.Client {
 	return platform.Client(d, "s3", func() *s3.Client {
 		return s3.NewFromConfig(d.AWS, platform.OptionsOf(d, func(o *s3.Options) {
-			// The local S3 (an endpoint override) serves buckets by path only.
-			if o.BaseEndpoint != nil {
+			if ep := d.Endpoint("S3"); ep != nil {
+				o.BaseEndpoint = ep
+				// The local S3 serves buckets by path only.
 				o.UsePathStyle = true
 			}
 		})...)

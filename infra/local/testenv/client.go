@@ -202,7 +202,7 @@ func Email(prefix string) string {
 // (A Scan: test tables are small; the platform itself never scans.)
 func (e *Env) Outbox(t testing.TB, to string) []store.Outbox {
 	t.Helper()
-	db := dynamodb.NewFromConfig(e.Deps.AWS, func(o *dynamodb.Options) { o.DisableValidateResponseChecksum = true })
+	db := dynamodb.NewFromConfig(e.AWS, func(o *dynamodb.Options) { o.DisableValidateResponseChecksum = true })
 	var out []store.Outbox
 	p := dynamodb.NewScanPaginator(db, &dynamodb.ScanInput{
 		TableName:                 &e.Resources.Table,

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
@@ -42,7 +43,10 @@ const UnpolledOutbox = store.OutboxPrefix + "unpolled#"
 
 // Env is the running platform.
 type Env struct {
-	Deps      *platform.Deps
+	Deps *platform.Deps
+	// AWS is the SDK's own configuration for the tests' clients (it honours
+	// the endpoints in the environment).
+	AWS       aws.Config
 	URL       string
 	SES       string
 	Resources stack.Resources
@@ -108,7 +112,13 @@ func Start(ctx context.Context) (*Env, func(), error) {
 	cfg := config.Config{Stage: "test", TableName: res.Table, UserPoolID: res.PoolID, UserPoolClientID: res.ClientID,
 		FilesBucket: res.Bucket, MailFrom: "Karta Mieszkańca <no-reply@karta.example>", PortalURL: PortalURL, LogLevel: "error",
 		QRSigningKey: qrtoken.NewLocalKey()}
-	d := platform.New(cfg, awsCfg)
+	// The platform's clients take the functions' own path: AWS settings and
+	// endpoints from the environment.
+	platformAWS, err := platform.AWSFromEnv(os.Getenv)
+	if err != nil {
+		return fail(err)
+	}
+	d := platform.New(cfg, platformAWS)
 	d.Log = slog.New(slog.NewJSONHandler(io.Discard, nil))
 	if os.Getenv("KARTA_TEST_LOG") != "" {
 		d.Log = slog.New(slog.NewJSONHandler(os.Stderr, nil))
@@ -134,7 +144,7 @@ func Start(ctx context.Context) (*Env, func(), error) {
 	}
 	done := make(chan struct{})
 	go func() { defer close(done); _ = poller.Run(pctx) }()
-	return &Env{Deps: d, URL: srv.URL, SES: ends.SES, Resources: res}, func() {
+	return &Env{Deps: d, AWS: awsCfg, URL: srv.URL, SES: ends.SES, Resources: res}, func() {
 		stopPoller()
 		<-done
 		srv.Close()

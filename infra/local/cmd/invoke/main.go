@@ -178,7 +178,13 @@ func start(ctx context.Context) (*platform.Deps, *atomic.Int64, func(), error) {
 	if err != nil {
 		return fail(err)
 	}
-	d := platform.New(cfg, awsCfg)
+	// The platform's clients take the functions' own path: AWS settings and
+	// endpoints from the environment.
+	platformAWS, err := platform.AWSFromEnv(os.Getenv)
+	if err != nil {
+		return fail(err)
+	}
+	d := platform.New(cfg, platformAWS)
 	d.Log = slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel(cfg.LogLevel)}))
 	calls := new(atomic.Int64)
 	d.Options = append(d.Options, countCalls(calls))

@@ -114,7 +114,13 @@ func dev(ctx context.Context, getenv func(string) string) error {
 	if err != nil {
 		return err
 	}
-	d := platform.New(cfg, awsCfg)
+	// The platform's clients take the functions' own path: AWS settings and
+	// endpoints from the environment.
+	platformAWS, err := platform.AWSFromEnv(os.Getenv)
+	if err != nil {
+		return err
+	}
+	d := platform.New(cfg, platformAWS)
 	d.Options = append(d.Options, func(o *cip.Options) { o.RetryMaxAttempts = 1 })
 	staffPassword := getenv("LOCAL_STAFF_PASSWORD")
 	if staffPassword == "" {
