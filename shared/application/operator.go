@@ -139,20 +139,26 @@ func ReviewGet(d *platform.Deps) httpapi.Handler {
 			return nil, err
 		}
 		v := reviewView{View: ToView(a, true), Resident: profile.ToView(p), Files: []file{}}
+		var keys []store.Key
+		seen := map[string]bool{}
 		for _, id := range uploadIDs(a.Data) {
-			var u store.Upload
-			err := store.Of(d).Get(ctx, store.UploadKey(p.ProfileID, id), &u)
-			if errors.Is(err, store.ErrNotFound) {
-				continue // a draft may name a file that was never sent
+			if !seen[id] {
+				seen[id] = true
+				keys = append(keys, store.UploadKey(p.ProfileID, id))
 			}
+		}
+		// One round trip for all files; a draft may name a file never sent.
+		var ups []store.Upload
+		if err := store.Of(d).GetMany(ctx, keys, &ups); err != nil {
+			return nil, err
+		}
+		for i := range ups {
+			u := &ups[i]
+			url, exp, err := upload.PresignGet(ctx, d, u)
 			if err != nil {
 				return nil, err
 			}
-			url, exp, err := upload.PresignGet(ctx, d, &u)
-			if err != nil {
-				return nil, err
-			}
-			v.Files = append(v.Files, file{UploadID: id, Purpose: u.Purpose, ContentType: u.ContentType, Size: u.Size, URL: url, ExpiresAt: exp})
+			v.Files = append(v.Files, file{UploadID: u.UploadID, Purpose: u.Purpose, ContentType: u.ContentType, Size: u.Size, URL: url, ExpiresAt: exp})
 		}
 		return httpapi.JSON(200, v), nil
 	}

@@ -228,3 +228,32 @@ func wrap2(err error) error {
 	}
 	return wrap(err)
 }
+
+// GetMany reads items by key in one round trip per hundred keys (consistent
+// reads), unmarshalling those found into out (a slice pointer); missing items
+// are left out. Keys must be distinct.
+func (t *Table) GetMany(ctx context.Context, keys []Key, out any) error {
+	var items []map[string]types.AttributeValue
+	for start := 0; start < len(keys); start += 100 {
+		batch := keys[start:min(start+100, len(keys))]
+		req := map[string]types.KeysAndAttributes{t.Name: {ConsistentRead: aws.Bool(true)}}
+		ka := req[t.Name]
+		for _, k := range batch {
+			ka.Keys = append(ka.Keys, k.av())
+		}
+		req[t.Name] = ka
+		// Unprocessed keys (throttling) are asked for again, a bounded number of times.
+		for attempt := 0; len(req) > 0; attempt++ {
+			if attempt == 5 {
+				return &apierr.Error{Code: apierr.RetryLater, Message: "The service is busy; try again shortly.", RetryAfter: 1}
+			}
+			res, err := t.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
+			if err != nil {
+				return wrap(err)
+			}
+			items = append(items, res.Responses[t.Name]...)
+			req = res.UnprocessedKeys
+		}
+	}
+	return attributevalue.UnmarshalListOfMaps(items, out)
+}
