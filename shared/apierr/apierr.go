@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+
+	"github.com/aws/smithy-go"
 )
 
 // Code is a stable snake_case string that clients switch on.
@@ -126,4 +128,25 @@ func From(err error) *Error {
 func Is(err error, code Code) bool {
 	e := From(err)
 	return e != nil && e.Code == code
+}
+
+// Redact describes an internal error for the logs without the text of AWS's
+// messages, which may carry personal data (SES names unverified recipients,
+// DynamoDB may quote key values): service, operation and error code. The
+// platform's own errors carry none and are kept whole.
+func Redact(err error) string {
+	var oe *smithy.OperationError
+	if !errors.As(err, &oe) {
+		var ae smithy.APIError
+		if errors.As(err, &ae) {
+			return ae.ErrorCode()
+		}
+		return err.Error()
+	}
+	out := oe.Service() + " " + oe.Operation()
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		out += " " + ae.ErrorCode()
+	}
+	return out
 }

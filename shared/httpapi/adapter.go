@@ -266,7 +266,7 @@ func (a *Adapter) log(ctx context.Context, r *Request, status int, err error, d 
 			// Internal errors are logged in full (they carry no request data) and
 			// never answered.
 			level = slog.LevelError
-			attrs = append(attrs, slog.String("error", err.Error()))
+			attrs = append(attrs, slog.String("error", apierr.Redact(err)))
 		}
 	}
 	a.Log.LogAttrs(ctx, level, "request", attrs...)

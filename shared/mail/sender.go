@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2/types"
 
+	"github.com/kartamieszkanca/platform/shared/apierr"
 	"github.com/kartamieszkanca/platform/shared/platform"
 	"github.com/kartamieszkanca/platform/shared/store"
 )
@@ -50,7 +51,7 @@ func (s *Sender) HandleStream(ctx context.Context, ev events.DynamoDBEvent) (eve
 			continue
 		}
 		if err := s.Send(ctx, store.Key{PK: pk, SK: sk}); err != nil {
-			s.Log.ErrorContext(ctx, "mail not sent", slog.String("outbox", pk), slog.String("error", err.Error()))
+			s.Log.ErrorContext(ctx, "mail not sent", slog.String("outbox", pk), slog.String("error", apierr.Redact(err)))
 			resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: rec.Change.SequenceNumber})
 			// Records after a failure are retried with it, in order.
 			break
