@@ -36,27 +36,15 @@ func Queue(d *platform.Deps) httpapi.Handler {
 		if err != nil {
 			return nil, err
 		}
-		var filter *expression.ConditionBuilder
-		if t := r.Query["type"]; t != "" {
-			if _, ok := Kinds[t]; !ok {
-				return nil, apierr.Invalid(apierr.FieldError{Field: "type", Code: "invalid"})
-			}
-			filter = store.Cond(expression.Name("type").Equal(expression.Value(t)))
-		}
-		var apps []store.Application
-		next, err := store.Of(d).Query(ctx, store.QueryInput{
-			Index:   store.GSI1,
-			KeyCond: expression.Key("GSI1PK").Equal(expression.Value(pk)),
-			Filter:  filter, Limit: page.Limit, Forward: page.Ascending, StartKey: page.Start,
-		}, &apps)
+		filter, err := filters(r, "")
 		if err != nil {
 			return nil, err
 		}
-		items := make([]View, 0, len(apps))
-		for i := range apps {
-			items = append(items, ToView(&apps[i], false))
-		}
-		return httpapi.JSON(200, httpapi.List[View]{Items: items, NextCursor: store.EncodeCursor(next)}), nil
+		return listPage(ctx, d, store.QueryInput{
+			Index:   store.GSI1,
+			KeyCond: expression.Key("GSI1PK").Equal(expression.Value(pk)),
+			Filter:  filter, Limit: page.Limit, Forward: page.Ascending, StartKey: page.Start,
+		})
 	}
 }
 

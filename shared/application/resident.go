@@ -108,6 +108,46 @@ func Create(d *platform.Deps) httpapi.Handler {
 var statuses = map[string]bool{store.AppDraft: true, store.AppSubmitted: true, store.AppInReview: true, store.AppAccepted: true,
 	store.AppRejected: true, store.AppCompleted: true, store.AppCancelled: true}
 
+// filters reads a list's ?type= and the given status into one filter; an
+// unknown value is 422.
+func filters(r *httpapi.Request, status string) (*expression.ConditionBuilder, error) {
+	var conds []expression.ConditionBuilder
+	if status != "" {
+		if !statuses[status] {
+			return nil, apierr.Invalid(apierr.FieldError{Field: "status", Code: "invalid"})
+		}
+		conds = append(conds, expression.Name("status").Equal(expression.Value(status)))
+	}
+	if t := r.Query["type"]; t != "" {
+		if _, ok := Kinds[t]; !ok {
+			return nil, apierr.Invalid(apierr.FieldError{Field: "type", Code: "invalid"})
+		}
+		conds = append(conds, expression.Name("type").Equal(expression.Value(t)))
+	}
+	switch len(conds) {
+	case 0:
+		return nil, nil
+	case 1:
+		return &conds[0], nil
+	}
+	c := expression.And(conds[0], conds[1])
+	return &c, nil
+}
+
+// listPage answers one page of applications (without data and history).
+func listPage(ctx context.Context, d *platform.Deps, q store.QueryInput) (*httpapi.Response, error) {
+	var apps []store.Application
+	next, err := store.Of(d).Query(ctx, q, &apps)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]View, 0, len(apps))
+	for i := range apps {
+		items = append(items, ToView(&apps[i], false))
+	}
+	return httpapi.JSON(200, httpapi.List[View]{Items: items, NextCursor: store.EncodeCursor(next)}), nil
+}
+
 // List serves GET /profiles/{profileId}/applications (R5.1, R5.2): filter by
 // status and type, sort by date both ways, paged.
 func List(d *platform.Deps) httpapi.Handler {
@@ -121,41 +161,15 @@ func List(d *platform.Deps) httpapi.Handler {
 		if err != nil {
 			return nil, err
 		}
-		var filter *expression.ConditionBuilder
-		add := func(c expression.ConditionBuilder) {
-			if filter == nil {
-				filter = &c
-			} else {
-				f := filter.And(c)
-				filter = &f
-			}
-		}
-		if st := r.Query["status"]; st != "" {
-			if !statuses[st] {
-				return nil, apierr.Invalid(apierr.FieldError{Field: "status", Code: "invalid"})
-			}
-			add(expression.Name("status").Equal(expression.Value(st)))
-		}
-		if t := r.Query["type"]; t != "" {
-			if _, ok := Kinds[t]; !ok {
-				return nil, apierr.Invalid(apierr.FieldError{Field: "type", Code: "invalid"})
-			}
-			add(expression.Name("type").Equal(expression.Value(t)))
-		}
-		var apps []store.Application
-		next, err := store.Of(d).Query(ctx, store.QueryInput{
-			KeyCond: expression.Key("PK").Equal(expression.Value(pk)).
-				And(expression.Key("SK").BeginsWith(store.ApplicationSKPrefix)),
-			Filter: filter, Limit: page.Limit, Forward: page.Ascending, StartKey: page.Start, Consistent: true,
-		}, &apps)
+		filter, err := filters(r, r.Query["status"])
 		if err != nil {
 			return nil, err
 		}
-		items := make([]View, 0, len(apps))
-		for i := range apps {
-			items = append(items, ToView(&apps[i], false))
-		}
-		return httpapi.JSON(200, httpapi.List[View]{Items: items, NextCursor: store.EncodeCursor(next)}), nil
+		return listPage(ctx, d, store.QueryInput{
+			KeyCond: expression.Key("PK").Equal(expression.Value(pk)).
+				And(expression.Key("SK").BeginsWith(store.ApplicationSKPrefix)),
+			Filter: filter, Limit: page.Limit, Forward: page.Ascending, StartKey: page.Start, Consistent: true,
+		})
 	}
 }
 
