@@ -12,11 +12,12 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_CLI_TELEMETRY := 1
 export CDK_DISABLE_VERSION_CHECK := 1
 
-.PHONY: help deps dev test test-go test-infra build bench invoke lint functions synth deploy clean
+.PHONY: help deps dev test test-go test-infra cover build bench invoke lint functions synth deploy clean
 
 help:
 	@echo "make dev      run the platform locally (API on :3000, mail inbox on :8005)"
 	@echo "make test     run every test (starts and stops the emulators itself)"
+	@echo "make cover    coverage of shared/... by the emulator tests, per package"
 	@echo "make build    build every function as an arm64 bootstrap under build/functions/"
 	@echo "make bench    measure binary sizes, init times and round trips into docs/performance.md"
 	@echo "make invoke   run one function with an event: make invoke FN=health EVENT=events/health.json"
@@ -37,6 +38,17 @@ test-go:
 
 test-infra:
 	cd infra/cdk && CDK_OUTDIR=$(CURDIR)/build/cdk.out.test $(GO) test -count=1 ./...
+
+# Coverage of shared/... by every test binary (the emulator tests included),
+# one figure per package: a block counts once, covered if any binary ran it.
+cover: deps
+	@mkdir -p build
+	$(GO) run ./infra/local/cmd/localstack run -- $(GO) test -count=1 -coverpkg=./shared/... -coverprofile=build/cover.out ./... >/dev/null
+	@awk -F'[: ,]' 'NR>1 { n=split($$1,p,"/"); pkg=p[1]; for(i=2;i<n;i++) pkg=pkg"/"p[i]; \
+	    b=$$1":"$$2","$$3; if(!(b in st)){st[b]=$$4; pk[b]=pkg} if($$5>0) hit[b]=1 } \
+	  END { for(b in st){ tot[pk[b]]+=st[b]; if(b in hit) cov[pk[b]]+=st[b]; T+=st[b]; if(b in hit) C+=st[b] } \
+	    for(k in tot) printf "%-60s %5.1f%%\n", k, 100*cov[k]/tot[k] | "sort"; close("sort"); \
+	    printf "%-60s %5.1f%%\n", "total", 100*C/T }' build/cover.out | sed 's|github.com/kartamieszkanca/platform/||'
 
 build:
 	@mkdir -p build/functions

@@ -6,4 +6,4 @@ import (
 	"github.com/kartamieszkanca/platform/shared/mail"
 )
 
-func main() { entry.Stream(mail.StreamHandler) }
+func main() { entry.Stream("mail-sender", mail.StreamHandler) }

@@ -39,8 +39,8 @@ func NewJobs(scope constructs.Construct, id string, cfg Config, fns *Functions, 
 			Timeout:     awscdk.Duration_Seconds(jsii.Number(jobTimeoutSec)),
 			Description: job.Summary,
 		})
-		if job.Stream {
-			mail.FeedFromOutbox(fn, table)
+		if job.Stream != "" {
+			mail.FeedFromStream(fn, table, job.Stream)
 		}
 		if job.Schedule != "" {
 			j.schedule(jc, cfg, fn, job)

@@ -24,7 +24,7 @@ func TestJobsFromTable(t *testing.T) {
 		if fi.props["Timeout"] != float64(jobTimeoutSec) {
 			t.Errorf("job %s timeout %v", j.Function, fi.props["Timeout"])
 		}
-		if j.Stream {
+		if j.Stream != "" {
 			stream++
 		}
 		if j.Schedule != "" {

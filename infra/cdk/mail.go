@@ -24,10 +24,6 @@ type Mail struct {
 	From             string
 }
 
-// Outbox items are written by the API in the same transaction as the change
-// that causes the mail; only their inserts reach the mail sender.
-const outboxKeyPrefix = "OUTBOX#"
-
 // Stream retries before a batch goes to the dead-letter queue; with bisecting,
 // a poison record is isolated instead of blocking its neighbours.
 const streamRetryAttempts = 5
@@ -75,7 +71,7 @@ func NewMail(scope constructs.Construct, id string, cfg Config) *Mail {
 	cdknag.NagSuppressions_AddResourceSuppressions(dlq, &[]*cdknag.NagPackSuppression{{
 		Id: jsii.String("AwsSolutions-SQS3"),
 		Reason: jsii.String("This queue is itself the dead-letter queue (on-failure destination) of the " +
-			"mail sender's stream mapping; its depth is alarmed."),
+			"stream mappings (mail sender, task runner); its depth is alarmed."),
 	}}, jsii.Bool(false))
 	return &Mail{Scope: c, Identity: ei, ConfigurationSet: cs, DeadLetterQueue: dlq, From: cfg.MailFrom}
 }
@@ -99,9 +95,10 @@ func (m *Mail) GrantSend(grantee awsiam.IGrantable) {
 	})
 }
 
-// FeedFromOutbox attaches the table's stream to fn, filtered to inserted outbox
-// items, with retries, bisection and the dead-letter queue.
-func (m *Mail) FeedFromOutbox(fn awslambda.Function, table *Table) {
+// FeedFromStream attaches the table's stream to fn, filtered to inserted work
+// items whose key starts with prefix (outbox mail, tasks), with retries,
+// bisection and the dead-letter queue.
+func (m *Mail) FeedFromStream(fn awslambda.Function, table *Table, prefix string) {
 	fn.AddEventSource(awslambdaeventsources.NewDynamoEventSource(table.Table, &awslambdaeventsources.DynamoEventSourceProps{
 		StartingPosition:        awslambda.StartingPosition_TRIM_HORIZON,
 		BatchSize:               jsii.Number(10),
@@ -116,7 +113,7 @@ func (m *Mail) FeedFromOutbox(fn awslambda.Function, table *Table) {
 				"eventName": awslambda.FilterRule_IsEqual(jsii.String("INSERT")),
 				"dynamodb": map[string]interface{}{
 					"Keys": map[string]interface{}{
-						"PK": map[string]interface{}{"S": awslambda.FilterRule_BeginsWith(jsii.String(outboxKeyPrefix))},
+						"PK": map[string]interface{}{"S": awslambda.FilterRule_BeginsWith(jsii.String(prefix))},
 					},
 				},
 			}),

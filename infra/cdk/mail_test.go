@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/kartamieszkanca/platform/shared/routes"
 )
 
 func TestMail(t *testing.T) {
@@ -36,9 +37,16 @@ func TestMail(t *testing.T) {
 	})
 
 	esms := resources(f.templates(), "AWS::Lambda::EventSourceMapping")
-	if len(esms) != 1 {
-		t.Fatalf("want one event source mapping (mail sender), got %d", len(esms))
+	prefixes := map[string]bool{}
+	for _, j := range routes.Jobs {
+		if j.Stream != "" {
+			prefixes[j.Stream] = true
+		}
 	}
+	if len(esms) != len(prefixes) {
+		t.Fatalf("want one event source mapping per stream job (%d), got %d", len(prefixes), len(esms))
+	}
+	seen := map[string]bool{}
 	for _, r := range esms {
 		p := props(r)
 		if p["StartingPosition"] != "TRIM_HORIZON" || p["BisectBatchOnFunctionError"] != true ||
@@ -58,10 +66,19 @@ func TestMail(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, _ := json.Marshal(pattern)
-		want := `{"dynamodb":{"Keys":{"PK":{"S":[{"prefix":"OUTBOX#"}]}}},"eventName":["INSERT"]}`
-		if string(got) != want {
-			t.Errorf("filter pattern %s, want %s", got, want)
+		matched := false
+		for prefix := range prefixes {
+			want := `{"dynamodb":{"Keys":{"PK":{"S":[{"prefix":"` + prefix + `"}]}}},"eventName":["INSERT"]}`
+			if string(got) == want {
+				matched, seen[prefix] = true, true
+			}
 		}
+		if !matched {
+			t.Errorf("filter pattern %s matches no stream job's prefix", got)
+		}
+	}
+	if len(seen) != len(prefixes) {
+		t.Errorf("stream prefixes fed: %v, want %v", seen, prefixes)
 	}
 
 	fns := functionsOf(t, f)

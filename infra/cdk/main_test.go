@@ -108,7 +108,7 @@ var (
 			{Method: "GET", Path: "/qr", Function: "get-qr", Access: routes.Resident, Needs: routes.Needs{Table: routes.ReadTable, Signing: true}},
 		},
 		Jobs: []routes.Job{
-			{Function: "mail-sender", Needs: routes.Needs{Table: routes.WriteTable, Mail: true}, Stream: true},
+			{Function: "mail-sender", Needs: routes.Needs{Table: routes.WriteTable, Mail: true}, Stream: "OUTBOX#"},
 			{Function: "entitlements-expiry", Needs: routes.Needs{Table: routes.WriteTable}, Schedule: "cron(0 2 * * ? *)", Summary: "Flags expiring entitlements"},
 		},
 	}

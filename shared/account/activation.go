@@ -67,8 +67,7 @@ func Activate(d *platform.Deps) httpapi.Handler {
 		// The head profile becomes active with its account.
 		tx.Update(store.ProfileKey(tok.HouseholdID, tok.ProfileID),
 			expression.Set(expression.Name("status"), expression.Value(store.AccountActive)), store.Exists(), nil)
-		return httpapi.NoContent().With(tx).Then(func(ctx context.Context) error {
-			return identity.Of(d).VerifyEmail(ctx, tok.Email)
-		}), nil
+		identity.AfterVerifyEmail(tx, d.Now(), tok.Email)
+		return httpapi.NoContent().With(tx), nil
 	})
 }

@@ -134,8 +134,7 @@ func Logout(d *platform.Deps) httpapi.Handler {
 			store.Cond(expression.AttributeNotExists(expression.Name("PK")).
 				Or(expression.Name("accountId").Equal(expression.Value(r.Account.AccountID)))),
 			apierr.New(apierr.NotFound, "No such session."))
-		return httpapi.NoContent().With(tx).Then(func(ctx context.Context) error {
-			return identity.Of(d).Revoke(ctx, b.RefreshToken)
-		}), nil
+		identity.AfterRevoke(tx, d.Now(), b.RefreshToken)
+		return httpapi.NoContent().With(tx), nil
 	})
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/kartamieszkanca/platform/shared/phone"
 	"github.com/kartamieszkanca/platform/shared/profile"
 	"github.com/kartamieszkanca/platform/shared/signup"
+	"github.com/kartamieszkanca/platform/shared/taskrunner"
 	"github.com/kartamieszkanca/platform/shared/upload"
 )
 
@@ -63,4 +64,5 @@ var HTTP = map[string]entry.HTTPFactory{
 // Streams holds the stream consumers by function name.
 var Streams = map[string]entry.StreamFactory{
 	"mail-sender": mail.StreamHandler,
+	"task-runner": taskrunner.StreamHandler,
 }

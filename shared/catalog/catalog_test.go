@@ -52,8 +52,8 @@ package main
 import (
 %s)
 
-func main() { entry.Stream(%s) }
-`, name, imports(imp), ref), nil
+func main() { entry.Stream(%q, %s) }
+`, name, imports(imp), name, ref), nil
 	}
 	return "", fmt.Errorf("function %q has no handler in the catalog", name)
 }

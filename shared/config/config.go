@@ -1,5 +1,7 @@
-// Package config reads the platform's configuration from the environment once,
-// validates it and fills local defaults.
+// Package config reads a function's configuration from the environment once
+// and validates it against what the function needs. Local defaults apply only
+// where STAGE=local is set explicitly: a deployed function missing a setting
+// fails at start, not at its first request.
 package config
 
 import (
@@ -7,6 +9,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/kartamieszkanca/platform/shared/routes"
 )
 
 // Config is the environment of every function.
@@ -27,41 +31,94 @@ type Config struct {
 	LogLevel string
 }
 
-// Load reads the configuration; getenv is os.Getenv outside tests.
-func Load(getenv func(string) string) (Config, error) {
-	get := func(k, def string) string {
+// Local is the stage of the local stack (make dev, make test): the only one
+// with defaults.
+const Local = "local"
+
+// localDefaults are the local stack's settings where none is given.
+var localDefaults = map[string]string{
+	"TABLE_NAME":   "karta",
+	"FILES_BUCKET": "karta-files",
+	"MAIL_FROM":    "Karta Mieszkańca <no-reply@karta.example>",
+	"PORTAL_URL":   "http://127.0.0.1:3000/portal",
+}
+
+// Load reads the configuration of a function with the given needs; getenv is
+// os.Getenv outside tests.
+func Load(getenv func(string) string, needs routes.Needs) (Config, error) {
+	stage := strings.TrimSpace(getenv("STAGE"))
+	get := func(k string) string {
 		if v := strings.TrimSpace(getenv(k)); v != "" {
 			return v
 		}
-		return def
+		if stage == Local {
+			return localDefaults[k]
+		}
+		return ""
 	}
 	c := Config{
-		Stage:            get("STAGE", "local"),
-		TableName:        get("TABLE_NAME", "karta"),
-		UserPoolID:       get("USER_POOL_ID", ""),
-		UserPoolClientID: get("USER_POOL_CLIENT_ID", ""),
-		FilesBucket:      get("FILES_BUCKET", "karta-files"),
-		MailFrom:         get("MAIL_FROM", "Karta Mieszkańca <no-reply@karta.example>"),
-		MailConfigSet:    get("MAIL_CONFIGURATION_SET", ""),
-		PortalURL:        strings.TrimSuffix(get("PORTAL_URL", "http://127.0.0.1:3000/portal"), "/"),
-		LogLevel:         get("LOG_LEVEL", "info"),
-		SigningKeyID:     get("SIGNING_KEY_ID", ""),
-		QRSigningKey:     get("QR_SIGNING_KEY", ""),
+		Stage:            stage,
+		TableName:        get("TABLE_NAME"),
+		UserPoolID:       get("USER_POOL_ID"),
+		UserPoolClientID: get("USER_POOL_CLIENT_ID"),
+		FilesBucket:      get("FILES_BUCKET"),
+		MailFrom:         get("MAIL_FROM"),
+		MailConfigSet:    get("MAIL_CONFIGURATION_SET"),
+		PortalURL:        strings.TrimSuffix(get("PORTAL_URL"), "/"),
+		LogLevel:         get("LOG_LEVEL"),
+		SigningKeyID:     get("SIGNING_KEY_ID"),
+		QRSigningKey:     get("QR_SIGNING_KEY"),
 	}
+	if c.LogLevel == "" {
+		c.LogLevel = "info"
+	}
+	return c, c.Check(needs)
+}
+
+// Check reports every setting a function with these needs lacks or has wrong.
+func (c Config) Check(needs routes.Needs) error {
 	var errs []error
-	if u, err := url.Parse(c.PortalURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		errs = append(errs, fmt.Errorf("PORTAL_URL %q is not an http(s) URL", c.PortalURL))
+	missing := func(name, v string) {
+		if v == "" {
+			errs = append(errs, fmt.Errorf("%s is not set", name))
+		}
 	}
-	if c.Stage == "prod" && strings.HasPrefix(c.PortalURL, "http:") {
-		errs = append(errs, errors.New("PORTAL_URL must be https in prod"))
+	missing("STAGE", c.Stage)
+	if needs.Table != routes.NoTable {
+		missing("TABLE_NAME", c.TableName)
 	}
-	if c.Stage == "prod" && c.QRSigningKey != "" {
-		errs = append(errs, errors.New("QR_SIGNING_KEY is for the local stack; prod signs with KMS (SIGNING_KEY_ID)"))
+	if needs.Identity {
+		missing("USER_POOL_ID", c.UserPoolID)
+		missing("USER_POOL_CLIENT_ID", c.UserPoolClientID)
+	}
+	if needs.FilesRead || needs.FilesWrite {
+		missing("FILES_BUCKET", c.FilesBucket)
+	}
+	if needs.Mail {
+		missing("MAIL_FROM", c.MailFrom)
+	}
+	if needs.Signing && c.SigningKeyID == "" && c.QRSigningKey == "" {
+		errs = append(errs, errors.New("SIGNING_KEY_ID is not set"))
+	}
+	// Links in mail are made where the mailed token is made (any writer) or
+	// where the mail is rendered.
+	if needs.Mail || needs.Table == routes.WriteTable {
+		missing("PORTAL_URL", c.PortalURL)
+	}
+	if c.PortalURL != "" {
+		if u, err := url.Parse(c.PortalURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("PORTAL_URL %q is not an http(s) URL", c.PortalURL))
+		} else if c.Stage != Local && c.Stage != "test" && u.Scheme != "https" {
+			errs = append(errs, errors.New("PORTAL_URL must be https outside the local stack"))
+		}
+	}
+	if c.Stage != Local && c.Stage != "test" && c.QRSigningKey != "" {
+		errs = append(errs, errors.New("QR_SIGNING_KEY is for the local stack; deployed stages sign with KMS (SIGNING_KEY_ID)"))
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
 		errs = append(errs, fmt.Errorf("LOG_LEVEL %q is not one of debug, info, warn, error", c.LogLevel))
 	}
-	return c, errors.Join(errs...)
+	return errors.Join(errs...)
 }

@@ -34,7 +34,7 @@ func Adapter(d *platform.Deps, name string, f HTTPFactory) (*httpapi.Adapter, er
 
 // HTTP starts the function serving route name.
 func HTTP(name string, f HTTPFactory) {
-	d := load()
+	d := load(name)
 	a, err := Adapter(d, name, f)
 	if err != nil {
 		fail(err)
@@ -42,13 +42,19 @@ func HTTP(name string, f HTTPFactory) {
 	lambda.StartWithOptions(a.Serve, lambda.WithEnableSIGTERM())
 }
 
-// Stream starts a stream consumer.
-func Stream(f StreamFactory) {
-	lambda.StartWithOptions(f(load()), lambda.WithEnableSIGTERM())
+// Stream starts the stream consumer name.
+func Stream(name string, f StreamFactory) {
+	lambda.StartWithOptions(f(load(name)), lambda.WithEnableSIGTERM())
 }
 
-func load() *platform.Deps {
-	d, err := platform.Load(context.Background(), os.Getenv)
+// load fails the start of a function whose configuration lacks what its
+// route or job needs.
+func load(name string) *platform.Deps {
+	needs, ok := routes.NeedsOf(name)
+	if !ok {
+		fail(fmt.Errorf("entry: no route or job for function %q", name))
+	}
+	d, err := platform.Load(context.Background(), os.Getenv, needs)
 	if err != nil {
 		fail(err)
 	}

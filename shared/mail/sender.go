@@ -10,7 +10,6 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2/types"
 
@@ -35,9 +34,6 @@ type Sender struct {
 	// attempt may take it over (a sender that crashed mid-send).
 	Lease time.Duration
 }
-
-// errLeased: another attempt holds the mail; retry later.
-var errLeased = errors.New("mail: leased by another attempt")
 
 // HandleStream is the Lambda handler for the table's stream (filtered to outbox
 // inserts). A failed mail is reported as a batch item failure, so the stream
@@ -72,17 +68,14 @@ func (s *Sender) Send(ctx context.Context, k store.Key) error {
 	if m.SentAt != 0 {
 		return nil
 	}
-	now := s.Table.Now()
 	lease := s.Lease
 	if lease == 0 {
 		lease = 2 * time.Minute
 	}
-	claim := expression.AttributeNotExists(expression.Name("sentAt")).And(
-		expression.AttributeNotExists(expression.Name("leaseUntil")).Or(expression.Name("leaseUntil").LessThan(expression.Value(now.Unix()))))
-	if err := s.Table.Update(ctx, k,
-		expression.Set(expression.Name("leaseUntil"), expression.Value(now.Add(lease).Unix())).
-			Add(expression.Name("attempts"), expression.Value(1)),
-		&claim, errLeased); err != nil {
+	switch err := s.Table.Lease(ctx, k, "sentAt", lease); {
+	case errors.Is(err, store.ErrDone):
+		return nil
+	case err != nil:
 		return err
 	}
 	msg, err := Render(m.Template, m.Lang, m.Data)
@@ -106,14 +99,10 @@ func (s *Sender) Send(ctx context.Context, k store.Key) error {
 	out, sendErr := s.SES.SendEmail(ctx, in)
 	if sendErr != nil {
 		// Give the mail back at once so the retry need not wait for the lease.
-		_ = s.Table.Update(ctx, k, expression.Remove(expression.Name("leaseUntil")), nil, nil)
+		_ = s.Table.Release(ctx, k)
 		return fmt.Errorf("mail: send: %w", sendErr)
 	}
-	return s.Table.Update(ctx, k,
-		expression.Set(expression.Name("sentAt"), expression.Value(s.Table.Now().Unix())).
-			Set(expression.Name("messageId"), expression.Value(aws.ToString(out.MessageId))).
-			Remove(expression.Name("leaseUntil")),
-		nil, nil)
+	return s.Table.Finish(ctx, k, "sentAt", map[string]any{"messageId": aws.ToString(out.MessageId)})
 }
 
 // StreamHandler is the mail-sender function's handler.

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/kartamieszkanca/platform/shared/config"
+	"github.com/kartamieszkanca/platform/shared/routes"
 )
 
 // Deps are a function's configuration and clients.
@@ -35,9 +36,10 @@ type Deps struct {
 	clients map[string]any
 }
 
-// Load reads the configuration and the AWS configuration from the environment.
-func Load(ctx context.Context, getenv func(string) string) (*Deps, error) {
-	cfg, err := config.Load(getenv)
+// Load reads the configuration of a function with these needs and the AWS
+// configuration from the environment.
+func Load(ctx context.Context, getenv func(string) string, needs routes.Needs) (*Deps, error) {
+	cfg, err := config.Load(getenv, needs)
 	if err != nil {
 		return nil, err
 	}

@@ -113,6 +113,9 @@ type Route struct {
 // Key is "METHOD /path", the API Gateway route key.
 func (r Route) Key() string { return r.Method + " " + r.Path }
 
+// Everything is what a process serving every function needs (the local stack).
+var Everything = Needs{Table: WriteTable, Identity: true, FilesRead: true, FilesWrite: true, Mail: true, Signing: true}
+
 var (
 	rd   = Needs{Table: ReadTable}
 	rw   = Needs{Table: WriteTable}
@@ -170,8 +173,9 @@ var All = []Route{
 type Job struct {
 	Function string
 	Needs    Needs
-	// Stream: fed by the table's stream (outbox items).
-	Stream bool
+	// Stream is the key prefix of the items whose inserts the table's stream
+	// feeds it ("" for none).
+	Stream string
 	// Schedule: an EventBridge schedule expression.
 	Schedule string
 	Summary  string
@@ -179,7 +183,8 @@ type Job struct {
 
 // Jobs is the table of functions that are not routes.
 var Jobs = []Job{
-	{Function: "mail-sender", Needs: Needs{Table: WriteTable, Mail: true}, Stream: true, Summary: "Sends outbox mail through SES"},
+	{Function: "mail-sender", Needs: Needs{Table: WriteTable, Mail: true}, Stream: "OUTBOX#", Summary: "Sends outbox mail through SES"},
+	{Function: "task-runner", Needs: Needs{Table: WriteTable, Identity: true, FilesWrite: true}, Stream: "TASK#", Summary: "Runs the work that follows committed changes (Cognito, S3)"},
 }
 
 // Functions lists every function name, routes and jobs, sorted.
@@ -239,6 +244,19 @@ func Find(method, path string) (Route, map[string]string, bool) {
 }
 
 // ByFunction finds the route a function serves.
+// NeedsOf is what the function name (a route's or a job's) needs.
+func NeedsOf(name string) (Needs, bool) {
+	if r, ok := ByFunction(name); ok {
+		return r.Needs, true
+	}
+	for _, j := range Jobs {
+		if j.Function == name {
+			return j.Needs, true
+		}
+	}
+	return Needs{}, false
+}
+
 func ByFunction(name string) (Route, bool) {
 	for _, r := range All {
 		if r.Function == name {

@@ -31,9 +31,11 @@ const (
 	GSI2 = "GSI2"
 )
 
-// Partition prefixes; OutboxPrefix is also the stream filter of the mail sender.
+// Partition prefixes of work items; each is also the stream filter of its
+// consumer (the mail sender, the task runner).
 const (
 	OutboxPrefix = "OUTBOX#"
+	TaskPrefix   = "TASK#"
 )
 
 // NormalizeEmail is the one e-mail normalization: the claim, the Cognito user
@@ -75,6 +77,9 @@ func TokenKey(tokenHash string) Key { return Key{"TOKEN#" + tokenHash, "TOKEN"} 
 func SessionKey(refreshHash string) Key { return Key{"SESSION#" + refreshHash, "SESSION"} }
 
 func OutboxKey(id string) Key { return Key{OutboxPrefix + id, "OUTBOX"} }
+
+// TaskKey is work that follows a committed change (package task).
+func TaskKey(id string) Key { return Key{TaskPrefix + id, "TASK"} }
 
 func DictionaryKey(kind, id string) Key { return Key{DictionaryPK(kind), id} }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/kartamieszkanca/platform/shared/entry"
 	"github.com/kartamieszkanca/platform/shared/health"
 	"github.com/kartamieszkanca/platform/shared/platform"
+	"github.com/kartamieszkanca/platform/shared/routes"
 )
 
 func sample(b *testing.B, name string) []byte {
@@ -73,7 +74,7 @@ func BenchmarkServeHealth(b *testing.B) {
 func BenchmarkLoadDeps(b *testing.B) {
 	dir := b.TempDir()
 	for k, v := range map[string]string{
-		"TABLE_NAME": "karta-bench", "USER_POOL_ID": "eu-central-1_Bench0000", "USER_POOL_CLIENT_ID": "benchclient",
+		"STAGE": "bench", "TABLE_NAME": "karta-bench", "USER_POOL_ID": "eu-central-1_Bench0000", "USER_POOL_CLIENT_ID": "benchclient",
 		"PORTAL_URL": "https://karta.example/portal", "AWS_REGION": "eu-central-1",
 		"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_EC2_METADATA_DISABLED": "true",
 		"AWS_CONFIG_FILE": filepath.Join(dir, "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
@@ -82,7 +83,7 @@ func BenchmarkLoadDeps(b *testing.B) {
 	}
 	ctx := context.Background()
 	for b.Loop() {
-		if _, err := platform.Load(ctx, os.Getenv); err != nil {
+		if _, err := platform.Load(ctx, os.Getenv, routes.Needs{Table: routes.WriteTable, Identity: true}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -12,20 +12,27 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
 
-	"github.com/kartamieszkanca/platform/shared/store"
+	"github.com/kartamieszkanca/platform/shared/catalog"
+	"github.com/kartamieszkanca/platform/shared/platform"
+	"github.com/kartamieszkanca/platform/shared/routes"
 )
 
 // StreamHandler is a stream consumer's Lambda handler.
 type StreamHandler func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error)
 
 // Poller feeds a stream consumer from DynamoDB Local's stream the way the event
-// source mapping does in AWS: the same filter (outbox inserts), batches, and a
-// failed record retried, with the records after it, until it succeeds.
+// source mapping does in AWS: the same filter (inserts of items whose key
+// starts with Prefix), batches, and a failed record retried, with the records
+// after it, up to MaxRetries times; then it is dead-lettered (logged and left).
 type Poller struct {
 	Streams *dynamodbstreams.Client
 	Table   string
+	// Prefix is the consumer's filter: OUTBOX# (mail), TASK# (tasks).
+	Prefix  string
 	Handler StreamHandler
 	Log     *slog.Logger
+	// MaxRetries of a failing record (the mapping's retry attempts); 5 if 0.
+	MaxRetries int
 	// Idle is the pause between empty polls.
 	Idle time.Duration
 	// Skip leaves records out (tests that drive a consumer by hand).
@@ -41,10 +48,14 @@ func (p *Poller) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if p.MaxRetries == 0 {
+		p.MaxRetries = 5
+	}
 	iters := map[string]*string{} // shard id → next iterator
 	done := map[string]bool{}
 	var pending []events.DynamoDBEventRecord
 	backoff := p.Idle
+	retries := 0
 	for ctx.Err() == nil {
 		if err := p.discover(ctx, arn, iters, done); err != nil && ctx.Err() == nil {
 			p.Log.Warn("stream describe failed", "error", err.Error())
@@ -59,7 +70,7 @@ func (p *Poller) Run(ctx context.Context) error {
 				continue
 			}
 			for _, r := range out.Records {
-				if rec, ok := convert(r); ok && (p.Skip == nil || !p.Skip(rec.Change.Keys["PK"].String())) {
+				if rec, ok := convert(r, p.Prefix); ok && (p.Skip == nil || !p.Skip(rec.Change.Keys["PK"].String())) {
 					pending = append(pending, rec)
 				}
 			}
@@ -79,10 +90,15 @@ func (p *Poller) Run(ctx context.Context) error {
 			} else if !failed {
 				pending = nil
 			}
-			if failed {
+			switch {
+			case failed && retries >= p.MaxRetries:
+				p.Log.Error("stream record dead-lettered", "pk", pending[0].Change.Keys["PK"].String())
+				pending, retries, backoff = pending[1:], 0, p.Idle
+			case failed:
+				retries++
 				backoff = min(backoff*2, 2*time.Second)
-			} else {
-				backoff = p.Idle
+			default:
+				retries, backoff = 0, p.Idle
 			}
 		}
 		select {
@@ -131,15 +147,15 @@ func (p *Poller) discover(ctx context.Context, arn string, iters map[string]*str
 }
 
 // convert keeps the records the AWS event source mapping's filter keeps:
-// inserts of outbox items. Only the keys are carried: the consumer reads the
-// item itself.
-func convert(r types.Record) (events.DynamoDBEventRecord, bool) {
+// inserts of items under prefix. Only the keys are carried: the consumer reads
+// the item itself.
+func convert(r types.Record, prefix string) (events.DynamoDBEventRecord, bool) {
 	if r.Dynamodb == nil || r.EventName != types.OperationTypeInsert {
 		return events.DynamoDBEventRecord{}, false
 	}
 	pk, _ := r.Dynamodb.Keys["PK"].(*types.AttributeValueMemberS)
 	sk, _ := r.Dynamodb.Keys["SK"].(*types.AttributeValueMemberS)
-	if pk == nil || sk == nil || !strings.HasPrefix(pk.Value, store.OutboxPrefix) {
+	if pk == nil || sk == nil || !strings.HasPrefix(pk.Value, prefix) {
 		return events.DynamoDBEventRecord{}, false
 	}
 	return events.DynamoDBEventRecord{
@@ -168,3 +184,17 @@ func from(recs []events.DynamoDBEventRecord, seq string) []events.DynamoDBEventR
 
 // ErrNoStream is returned when the table has no stream.
 var ErrNoStream = errors.New("gateway: the table has no stream")
+
+// Pollers are the stream consumers of the route table's jobs, each fed as its
+// event source mapping would feed it in AWS.
+func Pollers(streams *dynamodbstreams.Client, table string, d *platform.Deps, skip func(pk string) bool) []*Poller {
+	var ps []*Poller
+	for _, j := range routes.Jobs {
+		if j.Stream == "" {
+			continue
+		}
+		ps = append(ps, &Poller{Streams: streams, Table: table, Prefix: j.Stream,
+			Handler: catalog.Streams[j.Function](d), Log: d.Log, Skip: skip})
+	}
+	return ps
+}

@@ -15,6 +15,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -25,7 +26,6 @@ import (
 	"github.com/kartamieszkanca/platform/infra/local/gateway"
 	"github.com/kartamieszkanca/platform/infra/local/stack"
 	"github.com/kartamieszkanca/platform/shared/config"
-	"github.com/kartamieszkanca/platform/shared/mail"
 	"github.com/kartamieszkanca/platform/shared/platform"
 	"github.com/kartamieszkanca/platform/shared/qrtoken"
 	"github.com/kartamieszkanca/platform/shared/store"
@@ -135,18 +135,15 @@ func Start(ctx context.Context) (*Env, func(), error) {
 	}
 	srv := httptest.NewServer(gw)
 	pctx, stopPoller := context.WithCancel(ctx)
-	poller := &gateway.Poller{
-		Streams: dynamodbstreams.NewFromConfig(awsCfg),
-		Table:   res.Table,
-		Handler: mail.StreamHandler(d),
-		Log:     d.Log,
-		Skip:    func(pk string) bool { return strings.HasPrefix(pk, UnpolledOutbox) },
+	pollers := gateway.Pollers(dynamodbstreams.NewFromConfig(awsCfg), res.Table, d,
+		func(pk string) bool { return strings.HasPrefix(pk, UnpolledOutbox) })
+	var wg sync.WaitGroup
+	for _, p := range pollers {
+		wg.Go(func() { _ = p.Run(pctx) })
 	}
-	done := make(chan struct{})
-	go func() { defer close(done); _ = poller.Run(pctx) }()
 	return &Env{Deps: d, AWS: awsCfg, URL: srv.URL, SES: ends.SES, Resources: res}, func() {
 		stopPoller()
-		<-done
+		wg.Wait()
 		srv.Close()
 		stopAll()
 	}, nil

@@ -52,6 +52,7 @@ import (
 	"github.com/kartamieszkanca/platform/shared/entry"
 	"github.com/kartamieszkanca/platform/shared/platform"
 	"github.com/kartamieszkanca/platform/shared/qrtoken"
+	"github.com/kartamieszkanca/platform/shared/routes"
 )
 
 // staffPassword is the seeded staff accounts' password, as in `make dev`.
@@ -164,7 +165,7 @@ func start(ctx context.Context) (*platform.Deps, *atomic.Int64, func(), error) {
 	// The function's own loader, with what provisioning made; everything else
 	// comes from the environment as in AWS.
 	local := map[string]string{"TABLE_NAME": res.Table, "USER_POOL_ID": res.PoolID, "USER_POOL_CLIENT_ID": res.ClientID,
-		"FILES_BUCKET": res.Bucket}
+		"FILES_BUCKET": res.Bucket, "STAGE": config.Local}
 	if os.Getenv("QR_SIGNING_KEY") == "" && os.Getenv("SIGNING_KEY_ID") == "" {
 		// No KMS locally: a fresh key signs QR tokens, as in `make dev`.
 		local["QR_SIGNING_KEY"] = qrtoken.NewLocalKey()
@@ -174,7 +175,7 @@ func start(ctx context.Context) (*platform.Deps, *atomic.Int64, func(), error) {
 			return v
 		}
 		return os.Getenv(k)
-	})
+	}, routes.Everything)
 	if err != nil {
 		return fail(err)
 	}

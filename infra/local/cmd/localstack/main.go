@@ -26,9 +26,9 @@ import (
 	"github.com/kartamieszkanca/platform/infra/local/gateway"
 	"github.com/kartamieszkanca/platform/infra/local/stack"
 	"github.com/kartamieszkanca/platform/shared/config"
-	"github.com/kartamieszkanca/platform/shared/mail"
 	"github.com/kartamieszkanca/platform/shared/platform"
 	"github.com/kartamieszkanca/platform/shared/qrtoken"
+	"github.com/kartamieszkanca/platform/shared/routes"
 )
 
 func main() {
@@ -110,7 +110,10 @@ func dev(ctx context.Context, getenv func(string) string) error {
 		// No KMS locally: a fresh P-256 key per start signs QR tokens.
 		os.Setenv("QR_SIGNING_KEY", qrtoken.NewLocalKey())
 	}
-	cfg, err := config.Load(os.Getenv)
+	if os.Getenv("STAGE") == "" {
+		os.Setenv("STAGE", config.Local)
+	}
+	cfg, err := config.Load(os.Getenv, routes.Everything)
 	if err != nil {
 		return err
 	}
@@ -144,9 +147,9 @@ func dev(ctx context.Context, getenv func(string) string) error {
 	}
 	srv := &http.Server{Handler: gw, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
-	poller := &gateway.Poller{Streams: dynamodbstreams.NewFromConfig(awsCfg), Table: res.Table,
-		Handler: mail.StreamHandler(d), Log: d.Log}
-	go func() { _ = poller.Run(ctx) }()
+	for _, p := range gateway.Pollers(dynamodbstreams.NewFromConfig(awsCfg), res.Table, d, nil) {
+		go func() { _ = p.Run(ctx) }()
+	}
 
 	fmt.Printf(`
 Karta Mieszkańca — local stack is up
