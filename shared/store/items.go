@@ -235,3 +235,12 @@ type Application struct {
 	History       []Event    `dynamodbav:"history"`
 	Version       int        `dynamodbav:"version"`
 }
+
+// OpenApplication is the claim of a profile's open application of a type
+// (OpenApplicationKey).
+type OpenApplication struct {
+	Key
+	ApplicationID string    `dynamodbav:"applicationId"`
+	Type          string    `dynamodbav:"type"`
+	CreatedAt     time.Time `dynamodbav:"createdAt"`
+}
