@@ -196,8 +196,10 @@ type Card struct {
 	ValidFrom         string `dynamodbav:"validFrom"`
 	ValidTo           string `dynamodbav:"validTo"`
 	PhotoUploadID     string `dynamodbav:"photoUploadId,omitempty"`
-	// PhotoKey is the photo's object, so a list presigns without reading uploads.
+	// PhotoKey is the photo's object and PhotoType its verified content type,
+	// so a list presigns (pinning the type) without reading uploads.
 	PhotoKey      string    `dynamodbav:"photoKey,omitempty"`
+	PhotoType     string    `dynamodbav:"photoType,omitempty"`
 	PickupPointID string    `dynamodbav:"pickupPointId,omitempty"`
 	NotifyEmail   string    `dynamodbav:"notifyEmail,omitempty"`
 	ApplicationID string    `dynamodbav:"applicationId,omitempty"`
