@@ -131,10 +131,31 @@ func move(tx *store.Tx, a *store.Application, to string, ev store.Event, set fun
 	if set != nil {
 		upd = set(upd)
 	}
+	if !isOpen(to) {
+		release(tx, a)
+	}
 	tx.Update(a.Key, upd, store.Cond(expression.Name("status").Equal(expression.Value(a.Status)).
 		And(expression.Name("version").Equal(expression.Value(a.Version)))),
 		apierr.New(StateChanged, "The application was changed at the same time; read it again."))
 	a.Status = to
 	a.History = append(a.History, ev)
 	a.Version++
+}
+
+// claim adds to tx the claim of a's type for its profile: created only if no
+// open application of the type holds it, so of any number of racing creates
+// one commits and the others are told the type is taken, whatever they read.
+func claim(tx *store.Tx, a *store.Application) {
+	tx.Create(&store.OpenApplication{Key: store.OpenApplicationKey(a.ProfileID, a.Type), ApplicationID: a.ApplicationID,
+		Type: a.Type, CreatedAt: a.CreatedAt}, notAvailable(ReasonOpenApplication))
+}
+
+// release adds to tx the removal of a's claim; every change that takes an
+// application out of the open statuses carries it. The claim is removed only
+// if it is a's (or absent, for an application opened before claims existed).
+func release(tx *store.Tx, a *store.Application) {
+	tx.Delete(store.OpenApplicationKey(a.ProfileID, a.Type),
+		store.Cond(expression.AttributeNotExists(expression.Name("PK")).
+			Or(expression.Name("applicationId").Equal(expression.Value(a.ApplicationID)))),
+		apierr.New(StateChanged, "The application was changed at the same time; read it again."))
 }

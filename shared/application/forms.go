@@ -36,7 +36,7 @@ func init() {
 		},
 		CarryOut: func(s *Subject, app *store.Application, f Form, tx *store.Tx) error {
 			form := f.(*cardIssueForm)
-			issue(s, app, tx, form.CardKind, form.PhotoUploadID, form.photoKey, form.PickupPointID)
+			issue(s, app, tx, form.CardKind, form.photo, form.PickupPointID)
 			return nil
 		}})
 	register(&Kind{Name: PhysicalCard, Title: "Karta fizyczna", New: func() Form { return &physicalForm{} },
@@ -54,7 +54,7 @@ func init() {
 			if len(v) == 0 {
 				return notAvailable(ReasonNoVirtualOnly)
 			}
-			issue(s, app, tx, store.CardPhysical, v[0].PhotoUploadID, v[0].PhotoKey, form.PickupPointID)
+			issue(s, app, tx, store.CardPhysical, photoOf(v[0]), form.PickupPointID)
 			return nil
 		}})
 	register(&Kind{Name: Duplicate, Title: "Duplikat karty", New: func() Form { return &duplicateForm{} },
@@ -72,7 +72,7 @@ func init() {
 			if old == nil {
 				return apierr.New(NotAvailable, "The card of the duplicate is gone.")
 			}
-			issue(s, app, tx, store.CardPhysical, old.PhotoUploadID, old.PhotoKey, form.PickupPointID)
+			issue(s, app, tx, store.CardPhysical, photoOf(old), form.PickupPointID)
 			if old.Status == store.CardBlocked {
 				// Already blocked (lost, stolen): it now stays blocked for good.
 				tx.Update(old.Key, expression.Set(expression.Name("blockReason"), expression.Value(card.ReasonDuplicate)).
@@ -120,7 +120,7 @@ type cardIssueForm struct {
 	PhotoUploadID     string          `json:"photoUploadId"`
 	DocumentUploadIDs []string        `json:"documentUploadIds"`
 	Consents          []consentAnswer `json:"consents"`
-	photoKey          string
+	photo             photo
 }
 
 func (f *cardIssueForm) Validate(c *httpapi.Checks) {
@@ -168,12 +168,12 @@ func (f *cardIssueForm) Complete(ctx context.Context, s *Subject) error {
 	if err := c.Err(); err != nil {
 		return err
 	}
-	photo, err := upload.Verify(ctx, s.D, s.Profile.ProfileID, f.PhotoUploadID, "data.photoUploadId", upload.Photo)
+	up, err := upload.Verify(ctx, s.D, s.Profile.ProfileID, f.PhotoUploadID, "data.photoUploadId", upload.Photo)
 	if err != nil {
 		return err
 	}
-	f.photoKey = photo.ObjectKey
-	s.Verified = append(s.Verified, photo)
+	f.photo = photo{f.PhotoUploadID, up.ObjectKey, up.ContentType}
+	s.Verified = append(s.Verified, up)
 	return verifyDocuments(ctx, s, f.DocumentUploadIDs)
 }
 

@@ -128,10 +128,15 @@ func isOpen(status string) bool {
 	return status == store.AppDraft || status == store.AppSubmitted || status == store.AppInReview
 }
 
+// photo is a card's photo: its upload, object and verified type.
+type photo struct{ id, key, contentType string }
+
+func photoOf(c *store.Card) photo { return photo{c.PhotoUploadID, c.PhotoKey, c.PhotoType} }
+
 // issue adds a new card for an accepted application.
-func issue(s *Subject, app *store.Application, tx *store.Tx, kind, photoID, photoKey, pickup string) {
+func issue(s *Subject, app *store.Application, tx *store.Tx, kind string, ph photo, pickup string) {
 	card.Issue(tx, card.New{
-		ProfileID: app.ProfileID, HouseholdID: app.HouseholdID, Kind: kind, PhotoUploadID: photoID, PhotoKey: photoKey,
-		PickupPointID: pickup, NotifyEmail: app.NotifyEmail, ApplicationID: app.ApplicationID, Actor: "operator",
+		ProfileID: app.ProfileID, HouseholdID: app.HouseholdID, Kind: kind, PhotoUploadID: ph.id, PhotoKey: ph.key,
+		PhotoType: ph.contentType, PickupPointID: pickup, NotifyEmail: app.NotifyEmail, ApplicationID: app.ApplicationID, Actor: "operator",
 	}, s.Now)
 }

@@ -243,6 +243,7 @@ func acceptResponse(ctx context.Context, d *platform.Deps, s *Subject, a *store.
 		tx.Update(app.Key, upd, store.Cond(expression.Name("status").Equal(expression.Value(a.Status)).
 			And(expression.Name("version").Equal(expression.Value(a.Version)))),
 			apierr.New(StateChanged, "The application was decided at the same time."))
+		release(tx, &app)
 		if err := k.CarryOut(s, &app, f, tx); err != nil {
 			return nil, err
 		}

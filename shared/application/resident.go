@@ -101,6 +101,7 @@ func Create(d *platform.Deps) httpapi.Handler {
 		}
 		tx := &store.Tx{}
 		tx.Create(a, nil)
+		claim(tx, a)
 		return httpapi.JSON(201, ToView(a, true)).With(tx), nil
 	})
 }
@@ -307,6 +308,7 @@ func Delete(d *platform.Deps) httpapi.Handler {
 			tx.Delete(a.Key, store.Cond(expression.Name("status").Equal(expression.Value(store.AppDraft)).
 				And(expression.Name("version").Equal(expression.Value(a.Version)))),
 				apierr.New(StateChanged, "The application was changed at the same time; read it again."))
+			release(tx, a)
 		case store.AppSubmitted, store.AppInReview:
 			move(tx, a, store.AppCancelled, store.Event{Status: store.AppCancelled, At: d.Now().UTC(), Actor: "resident"}, nil)
 		default:

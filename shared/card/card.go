@@ -78,6 +78,7 @@ type New struct {
 	ProfileID, HouseholdID  string
 	Kind                    string
 	PhotoUploadID, PhotoKey string
+	PhotoType               string
 	PickupPointID           string
 	NotifyEmail             string
 	ApplicationID           string
@@ -96,7 +97,7 @@ func Issue(tx *store.Tx, n New, now time.Time) *store.Card {
 		Key:    store.CardKey(n.ProfileID, store.OwnedID(n.ProfileID)),
 		Number: Number(), Kind: n.Kind, Status: status, ProfileID: n.ProfileID, HouseholdID: n.HouseholdID,
 		ValidFrom: now.Format(time.DateOnly), ValidTo: now.AddDate(validYears, 0, 0).Format(time.DateOnly),
-		PhotoUploadID: n.PhotoUploadID, PhotoKey: n.PhotoKey, PickupPointID: n.PickupPointID, NotifyEmail: n.NotifyEmail,
+		PhotoUploadID: n.PhotoUploadID, PhotoKey: n.PhotoKey, PhotoType: n.PhotoType, PickupPointID: n.PickupPointID, NotifyEmail: n.NotifyEmail,
 		ApplicationID: n.ApplicationID, CreatedAt: now,
 		History: []store.Event{{Status: status, At: now, Actor: n.Actor}}, Version: 1,
 	}

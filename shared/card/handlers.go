@@ -42,7 +42,8 @@ func ToView(ctx context.Context, d *platform.Deps, c *store.Card, withHistory bo
 		v.PickupPointID = &c.PickupPointID
 	}
 	if c.PhotoKey != "" {
-		if url, _, err := upload.PresignGet(ctx, d, &store.Upload{ObjectKey: c.PhotoKey}); err == nil {
+		photo := &store.Upload{ObjectKey: c.PhotoKey, Purpose: upload.Photo, ContentType: c.PhotoType}
+		if url, _, err := upload.PresignGet(ctx, d, photo); err == nil {
 			v.PhotoURL = &url
 		}
 	}

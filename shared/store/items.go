@@ -196,8 +196,10 @@ type Card struct {
 	ValidFrom         string `dynamodbav:"validFrom"`
 	ValidTo           string `dynamodbav:"validTo"`
 	PhotoUploadID     string `dynamodbav:"photoUploadId,omitempty"`
-	// PhotoKey is the photo's object, so a list presigns without reading uploads.
+	// PhotoKey is the photo's object and PhotoType its verified content type,
+	// so a list presigns (pinning the type) without reading uploads.
 	PhotoKey      string    `dynamodbav:"photoKey,omitempty"`
+	PhotoType     string    `dynamodbav:"photoType,omitempty"`
 	PickupPointID string    `dynamodbav:"pickupPointId,omitempty"`
 	NotifyEmail   string    `dynamodbav:"notifyEmail,omitempty"`
 	ApplicationID string    `dynamodbav:"applicationId,omitempty"`
@@ -234,4 +236,13 @@ type Application struct {
 	NotifyEmail   string     `dynamodbav:"notifyEmail,omitempty"`
 	History       []Event    `dynamodbav:"history"`
 	Version       int        `dynamodbav:"version"`
+}
+
+// OpenApplication is the claim of a profile's open application of a type
+// (OpenApplicationKey).
+type OpenApplication struct {
+	Key
+	ApplicationID string    `dynamodbav:"applicationId"`
+	Type          string    `dynamodbav:"type"`
+	CreatedAt     time.Time `dynamodbav:"createdAt"`
 }

@@ -111,6 +111,15 @@ func ApplicationKey(profileID, applicationID string) Key {
 
 func CardKey(profileID, cardID string) Key { return Key{ProfilePK(profileID), CardSKPrefix + cardID} }
 
+// OpenApplicationKey claims a profile's one open application of a type: it is
+// created with the draft (conditioned on not existing) and deleted with the
+// change that closes the application, so the table, not a read, keeps a type
+// to one open application. "OPENAPP#" sorts after "CARD$", outside the range
+// the availability rules query.
+func OpenApplicationKey(profileID, appType string) Key {
+	return Key{ProfilePK(profileID), "OPENAPP#" + appType}
+}
+
 // OwnedID makes the id of an item a profile owns (an application, a card):
 // the owner's profile id, a dot, and a new ULID. Routes that know only the id
 // (operators') find the item's key in it, without a lookup.

@@ -7,15 +7,14 @@
 package upload
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -240,7 +239,9 @@ func policyExpiration(policy string) (time.Time, error) {
 // declared. Every failure is a 422 upload_invalid with the body's field (not
 // a 404: the upload is a field of the request, not its path) and a field code:
 // not_found (unknown, or another profile's), wrong_purpose, not_uploaded,
-// empty, too_large, size_mismatch, content_mismatch.
+// empty, too_large, size_mismatch, content_mismatch (not a file of its type:
+// an image that does not decode, a PDF without its structure),
+// image_too_small, image_too_large (checkContent).
 func Verify(ctx context.Context, d *platform.Deps, profileID, uploadID, field string, purposes ...string) (*store.Upload, error) {
 	fail := func(code, msg string) (*store.Upload, error) {
 		return nil, &apierr.Error{Code: Invalid, Message: msg, Fields: []apierr.FieldError{{Field: field, Code: code}}}
@@ -276,27 +277,17 @@ func Verify(ctx context.Context, d *platform.Deps, profileID, uploadID, field st
 	case size != u.Size:
 		return fail("size_mismatch", "The file's size is not the declared one.")
 	}
-	want := magic[u.ContentType]
-	// A whole object's checksum says nothing about its first bytes: no checksum
-	// is asked for (the local S3 sends the whole object's anyway).
-	obj, err := S3(d).GetObject(ctx, &s3.GetObjectInput{Bucket: bucket, Key: &u.ObjectKey, Range: aws.String("bytes=0-15")},
-		func(o *s3.Options) {
-			o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
-			o.DisableLogOutputChecksumValidationSkipped = true
-		})
-	if isNotFound(err) {
+	code, msg, err := checkContent(ctx, d, u.ObjectKey, u.ContentType, u.Purpose, size)
+	switch {
+	case errors.Is(err, errGone):
 		return fail("not_uploaded", "The file was not uploaded (or the upload expired).")
+	case errors.Is(err, errResized):
+		return fail("size_mismatch", "The file's size is not the declared one.")
+	case err != nil:
+		return nil, err
 	}
-	if err != nil {
-		return nil, s3Error(err)
-	}
-	defer obj.Body.Close()
-	start, err := io.ReadAll(io.LimitReader(obj.Body, 16))
-	if err != nil {
-		return nil, fmt.Errorf("upload: read %s: %w", u.ObjectKey, err)
-	}
-	if len(want) == 0 || !bytes.HasPrefix(start, want) {
-		return fail("content_mismatch", "The file's content is not a "+u.ContentType+" file.")
+	if code != "" {
+		return fail(code, msg)
 	}
 	return &u, nil
 }
@@ -335,13 +326,16 @@ func Keep(ctx context.Context, d *platform.Deps, u *store.Upload) error {
 }
 
 // PresignGet is a link to read an upload's object for GetTTL (operators'
-// review, the card photo). The answer's type is the declared one, whatever the
-// object was stored with.
+// review, the card photo). The link pins the answer's type and disposition
+// (servedAs), whatever the object was stored with: S3 keeps what the client
+// sent, and a browser must never be told to treat a file as a page.
 func PresignGet(ctx context.Context, d *platform.Deps, u *store.Upload) (string, time.Time, error) {
+	contentType, disposition := servedAs(u)
 	req, err := presigner(d).PresignGetObject(ctx, &s3.GetObjectInput{
-		Bucket:              aws.String(d.Config.FilesBucket),
-		Key:                 &u.ObjectKey,
-		ResponseContentType: aws.String(u.ContentType),
+		Bucket:                     aws.String(d.Config.FilesBucket),
+		Key:                        &u.ObjectKey,
+		ResponseContentType:        aws.String(contentType),
+		ResponseContentDisposition: aws.String(disposition),
 	}, s3.WithPresignExpires(GetTTL))
 	if err != nil {
 		return "", time.Time{}, fmt.Errorf("upload: presign get: %w", err)
@@ -351,6 +345,25 @@ func PresignGet(ctx context.Context, d *platform.Deps, u *store.Upload) (string,
 		return "", time.Time{}, err
 	}
 	return req.URL, expires, nil
+}
+
+// extensions name served files by their type.
+var extensions = map[string]string{JPEG: ".jpg", PNG: ".png", PDF: ".pdf"}
+
+// servedAs is how a link serves an upload: its declared (and verified) type; a
+// photo inline, to be shown, anything else as an attachment, to be saved. A
+// type the purpose does not take (or none, as on cards issued before photos
+// carried their type) is served as bytes to save.
+func servedAs(u *store.Upload) (contentType, disposition string) {
+	name := path.Base(u.ObjectKey)
+	if !Allowed(u.Purpose, u.ContentType) {
+		return "application/octet-stream", `attachment; filename="` + name + `"`
+	}
+	name += extensions[u.ContentType]
+	if u.Purpose == Photo {
+		return u.ContentType, `inline; filename="` + name + `"`
+	}
+	return u.ContentType, `attachment; filename="` + name + `"`
 }
 
 // urlExpiration reads a SigV4 query-signed URL's end from its own date and

@@ -25,9 +25,9 @@ import (
 func TestMain(m *testing.M) { testenv.Main(m) }
 
 var (
-	jpegBytes = append([]byte{0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 'J', 'F', 'I', 'F', 0x00}, bytes.Repeat([]byte{0x42}, 300)...)
-	pngBytes  = append([]byte{0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'}, bytes.Repeat([]byte{0x07}, 120)...)
-	pdfBytes  = []byte("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+	jpegBytes = testenv.JPEGBytes
+	pngBytes  = testenv.PNGBytes
+	pdfBytes  = testenv.PDFBytes
 )
 
 // resident is a logged-in resident with its own profile id.
@@ -435,4 +435,51 @@ func TestCreateIdempotent(t *testing.T) {
 func itoa(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)
+}
+
+// withMetadata puts n APP1 segments of 64 KB (as EXIF, XMP and ICC data are
+// stored) between a JPEG's start and its frame header.
+func withMetadata(jpeg []byte, n int) []byte {
+	out := append([]byte{}, jpeg[:2]...)
+	for range n {
+		seg := make([]byte, 0xFFFF-2)
+		copy(seg, "Exif\x00\x00")
+		out = append(out, 0xFF, 0xE1, 0xFF, 0xFF)
+		out = append(out, seg...)
+	}
+	return append(out, jpeg[2:]...)
+}
+
+// R14.4: an image's header is found behind megabytes of metadata (the check
+// reads on in growing ranges), and a photo's dimensions are bounded.
+func TestVerifyReadsImageHeaders(t *testing.T) {
+	e := testenv.Get(t)
+	ctx := context.Background()
+	r := newResident(t, e)
+	for _, tc := range []struct {
+		name, purpose, contentType string
+		content                    []byte
+		code                       string
+	}{
+		{"a header behind 320 KB of metadata", upload.Photo, upload.JPEG, withMetadata(testenv.JPEG(400, 500), 5), ""},
+		{"a header behind 4.5 MB of metadata", upload.Photo, upload.JPEG, withMetadata(testenv.JPEG(400, 500), 70), ""},
+		{"metadata and no frame", upload.Photo, upload.JPEG, withMetadata([]byte{0xFF, 0xD8, 0xFF, 0xD9}, 3), "content_mismatch"},
+		{"the smallest photo", upload.Photo, upload.PNG, testenv.PNG(upload.PhotoMinSide, upload.PhotoMinSide), ""},
+		{"a photo a pixel too narrow", upload.Photo, upload.PNG, testenv.PNG(upload.PhotoMinSide-1, 600), "image_too_small"},
+		{"a small document image", upload.Document, upload.PNG, testenv.PNG(20, 20), ""},
+		{"an image a pixel too wide", upload.Attachment, upload.PNG, testenv.PNG(upload.MaxSide+1, 1), "image_too_large"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := create(t, e, r, tc.purpose, tc.contentType, len(tc.content))
+			put(t, e, c.Fields["key"], tc.contentType, tc.content)
+			_, err := upload.Verify(ctx, e.Deps, r.profileID, c.UploadID, "f", tc.purpose)
+			if tc.code == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			expectInvalid(t, err, "f", tc.code)
+		})
+	}
 }
