@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 
@@ -132,12 +131,8 @@ func (f *cardIssueForm) Validate(c *httpapi.Checks) {
 	if f.BirthDate != "" {
 		c.BirthDate("data.birthDate", f.BirthDate, time.Now())
 	}
-	if utf8.RuneCountInString(f.FirstName) > 100 {
-		c.Fail("data.firstName", "too_long")
-	}
-	if utf8.RuneCountInString(f.LastName) > 100 {
-		c.Fail("data.lastName", "too_long")
-	}
+	c.OptionalText("data.firstName", f.FirstName, 100)
+	c.OptionalText("data.lastName", f.LastName, 100)
 	checkDocumentCount(c, f.DocumentUploadIDs)
 }
 

@@ -139,3 +139,45 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// Issue 7, item 8: human text refuses control and format characters; only
+// text meant to span lines keeps line breaks and tabs.
+func TestText(t *testing.T) {
+	for _, c := range []struct {
+		v         string
+		multiline bool
+		want      string
+	}{
+		{"Zoë Łucja-Żółć O'Brien", false, ""},
+		{"", false, "required"},
+		{"Anna\x00", false, "invalid_character"},
+		{"Anna\nNowak", false, "invalid_character"},
+		{"Anna\nNowak", true, ""},
+		{"Anna\r\n\tNowak", true, ""},
+		{"Anna\u202e", true, "invalid_character"},
+		{"An\u200bna", true, "invalid_character"},
+		{"Anna\u2028", true, "invalid_character"},
+		{"Anna\u0085", true, "invalid_character"},
+		{"\ufeffAnna", false, "invalid_character"},
+		{strings.Repeat("ą", 101), false, "too_long"},
+	} {
+		var ch Checks
+		if c.multiline {
+			ch.Paragraphs("f", c.v, 100)
+		} else {
+			ch.Text("f", c.v, 100)
+		}
+		got := ""
+		if len(ch.fields) > 0 {
+			got = ch.fields[0].Code
+		}
+		if got != c.want {
+			t.Errorf("%q (multiline %v) = %q, want %q", c.v, c.multiline, got, c.want)
+		}
+	}
+	var ch Checks
+	ch.Email("email", "anna\u202e@example.com")
+	if len(ch.fields) != 1 || ch.fields[0].Code != "invalid_email" {
+		t.Errorf("an address with a bidi override: %+v", ch.fields)
+	}
+}
