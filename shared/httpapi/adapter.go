@@ -65,6 +65,11 @@ func (a *Adapter) serve(ctx context.Context, r *Request, ev events.APIGatewayV2H
 	if err := a.authorize(ctx, r); err != nil {
 		return nil, err
 	}
+	// After the role check (a caller the route does not admit learns nothing
+	// from an id), before any read the handler makes.
+	if err := checkPathIDs(r.Params); err != nil {
+		return nil, err
+	}
 	key := r.Header("idempotency-key")
 	if !a.Route.Idempotent || key == "" {
 		return a.run(ctx, r, nil)

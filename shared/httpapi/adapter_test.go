@@ -92,3 +92,28 @@ func TestAdapterAnswers(t *testing.T) {
 		t.Fatalf("json: %d %q", out.StatusCode, out.Body)
 	}
 }
+
+// Issue 7, item 9: every path parameter of the route table has a shape, so
+// the adapter can check it before any read.
+func TestPathIDsCoverTheRouteTable(t *testing.T) {
+	for _, r := range routes.All {
+		for _, seg := range strings.Split(r.Path, "/") {
+			if strings.HasPrefix(seg, "{") {
+				if name := strings.Trim(seg, "{}"); PathIDs[name].Valid == nil {
+					t.Errorf("%s: path parameter %s has no shape in PathIDs", r.Key(), name)
+				}
+			}
+		}
+	}
+	for name, v := range map[string]string{"profileId": "me", "kind": "pickup-points",
+		"applicationId": "01ARZ3NDEKTSV4RRFFQ69G5FAV.01ARZ3NDEKTSV4RRFFQ69G5FAW"} {
+		if !PathIDs[name].Valid(v) {
+			t.Errorf("%s %q refused", name, v)
+		}
+	}
+	pub := routes.Route{Method: "GET", Path: "/dictionaries/{kind}", Function: "d", Access: routes.Public}
+	ev := events.APIGatewayV2HTTPRequest{PathParameters: map[string]string{"kind": strings.Repeat("a", 2000)}}
+	if out, p := serve(t, pub, never, ev); out.StatusCode != 404 || p.Code != apierr.NotFound {
+		t.Fatalf("oversized kind: %d %s", out.StatusCode, p.Code)
+	}
+}

@@ -111,17 +111,21 @@ func CardKey(profileID, cardID string) Key { return Key{ProfilePK(profileID), Ca
 // (operators') find the item's key in it, without a lookup.
 func OwnedID(profileID string) string { return profileID + "." + ulid.Make().String() }
 
+// IsID reports whether s is an id the platform makes for profiles and uploads:
+// a ULID in its canonical 26 characters.
+func IsID(s string) bool {
+	if len(s) != 26 {
+		return false
+	}
+	_, err := ulid.ParseStrict(s)
+	return err == nil
+}
+
 // OwnerOf is the owner's profile id in an OwnedID; ok is false for anything
 // that is not one (answered as not found).
 func OwnerOf(id string) (profileID string, ok bool) {
 	owner, rest, found := strings.Cut(id, ".")
-	if !found || len(owner) != 26 || len(rest) != 26 {
-		return "", false
-	}
-	if _, err := ulid.ParseStrict(owner); err != nil {
-		return "", false
-	}
-	if _, err := ulid.ParseStrict(rest); err != nil {
+	if !found || !IsID(owner) || !IsID(rest) {
 		return "", false
 	}
 	return owner, true
