@@ -117,3 +117,11 @@ func TestPathIDsCoverTheRouteTable(t *testing.T) {
 		t.Fatalf("oversized kind: %d %s", out.StatusCode, p.Code)
 	}
 }
+
+func TestRequestPath(t *testing.T) {
+	r := &Request{Route: routes.Route{Path: "/profiles/{profileId}/applications/{applicationId}"},
+		Params: map[string]string{"profileId": "me", "applicationId": "A.B"}}
+	if got := r.Path(); got != "/profiles/me/applications/A.B" {
+		t.Fatalf("path %q", got)
+	}
+}

@@ -80,10 +80,11 @@ func DictionaryKey(kind, id string) Key { return Key{DictionaryPK(kind), id} }
 
 func DictionaryPK(kind string) string { return "DICT#" + kind }
 
-// IdempotencyKey scopes a client's key to its caller and route so that two
-// callers can never see each other's answers.
-func IdempotencyKey(caller, routeKey, key string) Key {
-	return Key{"IDEMPOTENCY#" + Hash(caller+"\x00"+routeKey+"\x00"+key), "IDEMPOTENCY"}
+// IdempotencyKey scopes a client's key to its caller and request ("METHOD
+// /concrete/path") so that two callers, or two objects' paths, can never see
+// each other's answers.
+func IdempotencyKey(caller, request, key string) Key {
+	return Key{"IDEMPOTENCY#" + Hash(caller+"\x00"+request+"\x00"+key), "IDEMPOTENCY"}
 }
 
 // ProfilePK is the partition of everything a profile owns.
