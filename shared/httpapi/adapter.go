@@ -229,8 +229,9 @@ type Problem struct {
 }
 
 func (a *Adapter) encode(r *Request, resp *Response, err error) events.APIGatewayV2HTTPResponse {
-	// No answer is cached unless its handler says so.
-	headers := map[string]string{"Cache-Control": "no-store"}
+	// No answer is cached unless its handler says so, and none is read as
+	// anything but its declared content type.
+	headers := map[string]string{"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 	if err != nil {
 		e := apierr.From(err)
 		if e == nil {

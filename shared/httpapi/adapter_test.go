@@ -125,3 +125,18 @@ func TestRequestPath(t *testing.T) {
 		t.Fatalf("path %q", got)
 	}
 }
+
+// Every answer of a function, success or problem, carries nosniff.
+func TestAdapterNoSniff(t *testing.T) {
+	pub := routes.Route{Method: "GET", Path: "/p", Function: "p", Access: routes.Public}
+	for _, h := range []Handler{
+		func(context.Context, *Request) (*Response, error) { return JSON(200, map[string]string{}), nil },
+		func(context.Context, *Request) (*Response, error) { return NoContent(), nil },
+		func(context.Context, *Request) (*Response, error) { return nil, apierr.New(apierr.NotFound, "x") },
+		func(context.Context, *Request) (*Response, error) { return nil, errors.New("internal") },
+	} {
+		if out, _ := serve(t, pub, h, events.APIGatewayV2HTTPRequest{}); out.Headers["X-Content-Type-Options"] != "nosniff" {
+			t.Errorf("%d answered without nosniff: %v", out.StatusCode, out.Headers)
+		}
+	}
+}
