@@ -18,6 +18,7 @@ const (
 	BadRequest           Code = "bad_request"
 	MalformedJSON        Code = "malformed_json"
 	UnknownField         Code = "unknown_field"
+	DuplicateField       Code = "duplicate_field"
 	Unauthorized         Code = "unauthorized"
 	InvalidCredentials   Code = "invalid_credentials"
 	Forbidden            Code = "forbidden"
@@ -45,6 +46,7 @@ var statuses = map[Code]int{
 	BadRequest:           http.StatusBadRequest,
 	MalformedJSON:        http.StatusBadRequest,
 	UnknownField:         http.StatusBadRequest,
+	DuplicateField:       http.StatusBadRequest,
 	Unauthorized:         http.StatusUnauthorized,
 	InvalidCredentials:   http.StatusUnauthorized,
 	Forbidden:            http.StatusForbidden,

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 
@@ -111,15 +110,17 @@ type consentAnswer struct {
 }
 
 // cardIssueForm: R4.1.
+// Fields are omitempty: the stored form is the decoded one (re-encoded), and
+// a draft leaves out what it does not have yet.
 type cardIssueForm struct {
-	FirstName         string          `json:"firstName"`
-	LastName          string          `json:"lastName"`
-	BirthDate         string          `json:"birthDate"`
-	CardKind          string          `json:"cardKind"`
+	FirstName         string          `json:"firstName,omitempty"`
+	LastName          string          `json:"lastName,omitempty"`
+	BirthDate         string          `json:"birthDate,omitempty"`
+	CardKind          string          `json:"cardKind,omitempty"`
 	PickupPointID     string          `json:"pickupPointId,omitempty"`
-	PhotoUploadID     string          `json:"photoUploadId"`
-	DocumentUploadIDs []string        `json:"documentUploadIds"`
-	Consents          []consentAnswer `json:"consents"`
+	PhotoUploadID     string          `json:"photoUploadId,omitempty"`
+	DocumentUploadIDs []string        `json:"documentUploadIds,omitempty"`
+	Consents          []consentAnswer `json:"consents,omitempty"`
 	photo             photo
 }
 
@@ -130,12 +131,8 @@ func (f *cardIssueForm) Validate(c *httpapi.Checks) {
 	if f.BirthDate != "" {
 		c.BirthDate("data.birthDate", f.BirthDate, time.Now())
 	}
-	if utf8.RuneCountInString(f.FirstName) > 100 {
-		c.Fail("data.firstName", "too_long")
-	}
-	if utf8.RuneCountInString(f.LastName) > 100 {
-		c.Fail("data.lastName", "too_long")
-	}
+	c.OptionalText("data.firstName", f.FirstName, 100)
+	c.OptionalText("data.lastName", f.LastName, 100)
 	checkDocumentCount(c, f.DocumentUploadIDs)
 }
 
@@ -179,7 +176,7 @@ func (f *cardIssueForm) Complete(ctx context.Context, s *Subject) error {
 
 // physicalForm: R4.6.
 type physicalForm struct {
-	PickupPointID     string   `json:"pickupPointId"`
+	PickupPointID     string   `json:"pickupPointId,omitempty"`
 	DocumentUploadIDs []string `json:"documentUploadIds,omitempty"`
 }
 
@@ -198,9 +195,9 @@ func (f *physicalForm) Complete(ctx context.Context, s *Subject) error {
 
 // duplicateForm: R4.5.
 type duplicateForm struct {
-	CardID        string `json:"cardId"`
-	ReasonID      string `json:"reasonId"`
-	PickupPointID string `json:"pickupPointId"`
+	CardID        string `json:"cardId,omitempty"`
+	ReasonID      string `json:"reasonId,omitempty"`
+	PickupPointID string `json:"pickupPointId,omitempty"`
 }
 
 func (f *duplicateForm) Validate(c *httpapi.Checks) {}
@@ -228,7 +225,7 @@ type dataChangeForm struct {
 	FirstName         *string  `json:"firstName,omitempty"`
 	LastName          *string  `json:"lastName,omitempty"`
 	BirthDate         *string  `json:"birthDate,omitempty"`
-	DocumentUploadIDs []string `json:"documentUploadIds"`
+	DocumentUploadIDs []string `json:"documentUploadIds,omitempty"`
 }
 
 func (f *dataChangeForm) Validate(c *httpapi.Checks) {

@@ -70,6 +70,30 @@ func orEmpty(data json.RawMessage) json.RawMessage {
 	return data
 }
 
+// formData checks sent data as the type's form and returns what is stored:
+// the form as it was decoded and checked, re-encoded (never the client's
+// bytes, which could say something else to another reader); {} when data is
+// absent and null when it is null, as openapi.yaml says (empty to submit).
+func formData(k *Kind, data json.RawMessage) (string, error) {
+	f, err := decode(k, data)
+	if err != nil {
+		return "", err
+	}
+	switch strings.TrimSpace(string(data)) {
+	case "":
+		return "{}", nil
+	case "null":
+		return "null", nil
+	}
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(f); err != nil {
+		return "", err
+	}
+	return strings.TrimSuffix(b.String(), "\n"), nil
+}
+
 // decode reads stored or sent data into the type's form; field errors name
 // their place in the request (data.…).
 func decode(k *Kind, data json.RawMessage) (Form, error) {

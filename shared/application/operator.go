@@ -6,7 +6,6 @@ import (
 	"errors"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 
@@ -181,9 +180,8 @@ func (b *decisionBody) Validate(c *httpapi.Checks) {
 	default:
 		c.Fail("decision", "invalid")
 	}
-	if utf8.RuneCountInString(b.Comment) > 2000 {
-		c.Fail("comment", "too_long")
-	}
+	// The comment may span lines: it is a paragraph of the rejection mail.
+	c.Paragraphs("comment", b.Comment, 2000)
 }
 
 // Decide serves POST /operator/applications/{applicationId}/decision (R11.1):

@@ -78,7 +78,8 @@ func notAvailable(why string) error {
 func Create(d *platform.Deps) httpapi.Handler {
 	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *createBody) (*httpapi.Response, error) {
 		k := Kinds[b.Type]
-		if _, err := decode(k, b.Data); err != nil {
+		data, err := formData(k, b.Data)
+		if err != nil {
 			return nil, err
 		}
 		p, err := profile.Reach(ctx, store.Of(d), r.Account, r.Params["profileId"])
@@ -92,11 +93,10 @@ func Create(d *platform.Deps) httpapi.Handler {
 		if ok, why := check(k, s, ""); !ok {
 			return nil, notAvailable(why)
 		}
-		data := orEmpty(b.Data)
 		id := store.OwnedID(p.ProfileID)
 		a := &store.Application{
 			Key: store.ApplicationKey(p.ProfileID, id), ApplicationID: id, ProfileID: p.ProfileID, HouseholdID: p.HouseholdID,
-			Type: k.Name, Status: store.AppDraft, Data: string(data), CreatedAt: s.Now,
+			Type: k.Name, Status: store.AppDraft, Data: data, CreatedAt: s.Now,
 			History: []store.Event{{Status: store.AppDraft, At: s.Now, Actor: "resident"}}, Version: 1,
 		}
 		tx := &store.Tx{}
@@ -206,17 +206,17 @@ func Update(d *platform.Deps) httpapi.Handler {
 		if a.Status != store.AppDraft {
 			return nil, apierr.New(StateChanged, "Only a draft can be changed.")
 		}
-		if _, err := decode(Kinds[a.Type], b.Data); err != nil {
+		data, err := formData(Kinds[a.Type], b.Data)
+		if err != nil {
 			return nil, err
 		}
-		data := orEmpty(b.Data)
 		tx := &store.Tx{}
-		tx.Update(a.Key, expression.Set(expression.Name("data"), expression.Value(string(data))).
+		tx.Update(a.Key, expression.Set(expression.Name("data"), expression.Value(data)).
 			Add(expression.Name("version"), expression.Value(1)),
 			store.Cond(expression.Name("status").Equal(expression.Value(store.AppDraft)).
 				And(expression.Name("version").Equal(expression.Value(a.Version)))),
 			apierr.New(StateChanged, "The application was changed at the same time; read it again."))
-		a.Data = string(data)
+		a.Data = data
 		return httpapi.JSON(200, ToView(a, true)).With(tx), nil
 	})
 }

@@ -123,7 +123,7 @@ func Get(d *platform.Deps) httpapi.Handler {
 	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
 		kind := r.Params["kind"]
 		if !PublicKinds[kind] {
-			return nil, apierr.New(apierr.NotFound, "There is no dictionary %q.", kind)
+			return nil, apierr.New(apierr.NotFound, "No such dictionary.")
 		}
 		es, err := List(ctx, store.Of(d), kind)
 		if err != nil {

@@ -65,6 +65,11 @@ func (a *Adapter) serve(ctx context.Context, r *Request, ev events.APIGatewayV2H
 	if err := a.authorize(ctx, r); err != nil {
 		return nil, err
 	}
+	// After the role check (a caller the route does not admit learns nothing
+	// from an id), before any read the handler makes.
+	if err := checkPathIDs(r.Params); err != nil {
+		return nil, err
+	}
 	key := r.Header("idempotency-key")
 	if !a.Route.Idempotent || key == "" {
 		return a.run(ctx, r, nil)
@@ -73,12 +78,18 @@ func (a *Adapter) serve(ctx context.Context, r *Request, ev events.APIGatewayV2H
 		return nil, &apierr.Error{Code: apierr.Validation, Message: "The Idempotency-Key header is invalid.",
 			Fields: []apierr.FieldError{{Field: "Idempotency-Key", Code: "invalid"}}}
 	}
-	caller := "public"
-	if r.Caller != nil {
-		caller = r.Caller.Sub
-	}
 	sum := sha256.Sum256(body)
-	rec := &store.Idempotency{Key: store.IdempotencyKey(caller, a.Route.Key(), key), BodyHash: hex.EncodeToString(sum[:])}
+	bodyHash := hex.EncodeToString(sum[:])
+	// A key is scoped to its caller, the method and the concrete path, so it
+	// never replays an answer of another object's path. Anonymous callers
+	// cannot be told apart, so their keys are scoped by the body too: two
+	// registrants who send one key do not collide (the second is a request of
+	// its own, not a refused reuse), and a retry of the same body still replays.
+	caller := "anonymous:" + bodyHash
+	if r.Caller != nil {
+		caller = "account:" + r.Caller.Sub
+	}
+	rec := &store.Idempotency{Key: store.IdempotencyKey(caller, a.Route.Method+" "+r.Path(), key), BodyHash: bodyHash}
 	// No read first: the record is written with the change, so a retry's own
 	// write fails on it and the retry replays the stored answer (or, with
 	// another body, is refused) — one round trip less for every first request.
@@ -218,8 +229,9 @@ type Problem struct {
 }
 
 func (a *Adapter) encode(r *Request, resp *Response, err error) events.APIGatewayV2HTTPResponse {
-	// No answer is cached unless its handler says so.
-	headers := map[string]string{"Cache-Control": "no-store"}
+	// No answer is cached unless its handler says so, and none is read as
+	// anything but its declared content type.
+	headers := map[string]string{"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 	if err != nil {
 		e := apierr.From(err)
 		if e == nil {

@@ -92,3 +92,51 @@ func TestAdapterAnswers(t *testing.T) {
 		t.Fatalf("json: %d %q", out.StatusCode, out.Body)
 	}
 }
+
+// Issue 7, item 9: every path parameter of the route table has a shape, so
+// the adapter can check it before any read.
+func TestPathIDsCoverTheRouteTable(t *testing.T) {
+	for _, r := range routes.All {
+		for _, seg := range strings.Split(r.Path, "/") {
+			if strings.HasPrefix(seg, "{") {
+				if name := strings.Trim(seg, "{}"); PathIDs[name].Valid == nil {
+					t.Errorf("%s: path parameter %s has no shape in PathIDs", r.Key(), name)
+				}
+			}
+		}
+	}
+	for name, v := range map[string]string{"profileId": "me", "kind": "pickup-points",
+		"applicationId": "01ARZ3NDEKTSV4RRFFQ69G5FAV.01ARZ3NDEKTSV4RRFFQ69G5FAW"} {
+		if !PathIDs[name].Valid(v) {
+			t.Errorf("%s %q refused", name, v)
+		}
+	}
+	pub := routes.Route{Method: "GET", Path: "/dictionaries/{kind}", Function: "d", Access: routes.Public}
+	ev := events.APIGatewayV2HTTPRequest{PathParameters: map[string]string{"kind": strings.Repeat("a", 2000)}}
+	if out, p := serve(t, pub, never, ev); out.StatusCode != 404 || p.Code != apierr.NotFound {
+		t.Fatalf("oversized kind: %d %s", out.StatusCode, p.Code)
+	}
+}
+
+func TestRequestPath(t *testing.T) {
+	r := &Request{Route: routes.Route{Path: "/profiles/{profileId}/applications/{applicationId}"},
+		Params: map[string]string{"profileId": "me", "applicationId": "A.B"}}
+	if got := r.Path(); got != "/profiles/me/applications/A.B" {
+		t.Fatalf("path %q", got)
+	}
+}
+
+// Every answer of a function, success or problem, carries nosniff.
+func TestAdapterNoSniff(t *testing.T) {
+	pub := routes.Route{Method: "GET", Path: "/p", Function: "p", Access: routes.Public}
+	for _, h := range []Handler{
+		func(context.Context, *Request) (*Response, error) { return JSON(200, map[string]string{}), nil },
+		func(context.Context, *Request) (*Response, error) { return NoContent(), nil },
+		func(context.Context, *Request) (*Response, error) { return nil, apierr.New(apierr.NotFound, "x") },
+		func(context.Context, *Request) (*Response, error) { return nil, errors.New("internal") },
+	} {
+		if out, _ := serve(t, pub, h, events.APIGatewayV2HTTPRequest{}); out.Headers["X-Content-Type-Options"] != "nosniff" {
+			t.Errorf("%d answered without nosniff: %v", out.StatusCode, out.Headers)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/kartamieszkanca/platform/shared/apierr"
@@ -40,11 +41,52 @@ func (c *Checks) Required(field, v string) bool {
 	return true
 }
 
-// Text: a required string of at most max characters.
+// Text: a required single line of at most max characters, for every human
+// text field (names, subjects): see plain.
 func (c *Checks) Text(field, v string, max int) {
-	if c.Required(field, v) && utf8.RuneCountInString(v) > max {
-		c.Fail(field, "too_long")
+	if c.Required(field, v) {
+		c.text(field, v, max, false)
 	}
+}
+
+// OptionalText is Text for a field that may be left empty (a draft's).
+func (c *Checks) OptionalText(field, v string, max int) {
+	if v != "" {
+		c.text(field, v, max, false)
+	}
+}
+
+// Paragraphs is text that may span lines (a comment); it may be empty.
+func (c *Checks) Paragraphs(field, v string, max int) {
+	if v != "" {
+		c.text(field, v, max, true)
+	}
+}
+
+func (c *Checks) text(field, v string, max int, multiline bool) {
+	switch {
+	case utf8.RuneCountInString(v) > max:
+		c.Fail(field, "too_long")
+	case !plain(v, multiline):
+		c.Fail(field, "invalid_character")
+	}
+}
+
+// plain reports whether v holds no control (Cc) or format (Cf) character and
+// no line or paragraph separator: no NUL, no line break that would start a new
+// line (or a header) in a mail, no bidirectional override or isolate that
+// reorders what a reader sees, no zero-width character or BOM. Text that may
+// span lines keeps \n, \r and \t.
+func plain(v string, multiline bool) bool {
+	for _, r := range v {
+		if multiline && (r == '\n' || r == '\r' || r == '\t') {
+			continue
+		}
+		if unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp) {
+			return false
+		}
+	}
+	return true
 }
 
 // Email: a single plain address.
@@ -53,7 +95,8 @@ func (c *Checks) Email(field, v string) {
 		return
 	}
 	a, err := mail.ParseAddress(v)
-	if err != nil || a.Address != strings.TrimSpace(v) || len(v) > 254 || !strings.Contains(a.Address[strings.LastIndex(a.Address, "@"):], ".") {
+	if err != nil || a.Address != strings.TrimSpace(v) || len(v) > 254 || !strings.Contains(a.Address[strings.LastIndex(a.Address, "@"):], ".") ||
+		!plain(v, false) {
 		c.Fail(field, "invalid_email")
 	}
 }

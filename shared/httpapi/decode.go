@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"reflect"
 	"strings"
 
 	"github.com/kartamieszkanca/platform/shared/apierr"
@@ -18,8 +19,9 @@ type Validator interface {
 	Validate(c *Checks)
 }
 
-// Decode reads a JSON body strictly into v and validates it: malformed JSON and
-// unknown fields are 400, type mismatches and broken rules 422 with field errors.
+// Decode reads a JSON body strictly into v and validates it: malformed JSON,
+// unknown fields, keys given twice and keys that match a field only up to case
+// are 400, type mismatches and broken rules 422 with field errors.
 func Decode(r *Request, v any) error {
 	if err := decodeJSON(r.Header("content-type"), r.Body, v); err != nil {
 		return err
@@ -46,6 +48,9 @@ func decodeJSON(contentType string, body []byte, v any) error {
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return apierr.New(apierr.MalformedJSON, "The request needs a JSON body.")
+	}
+	if err := checkKeys(body, reflect.TypeOf(v)); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -11,9 +12,15 @@ import (
 )
 
 type sample struct {
-	Email string   `json:"email"`
-	Age   int      `json:"age"`
-	Tags  []string `json:"tags"`
+	Email string          `json:"email"`
+	Age   int             `json:"age"`
+	Tags  []string        `json:"tags"`
+	Items []item          `json:"items"`
+	Meta  json.RawMessage `json:"meta"`
+}
+
+type item struct {
+	Name string `json:"name"`
 }
 
 func (s *sample) Validate(c *Checks) {
@@ -50,6 +57,17 @@ func TestDecode(t *testing.T) {
 		{"rule", "application/json", `{"email":"not-an-address"}`, apierr.Validation, 422, "email"},
 		{"form", "application/x-www-form-urlencoded", `email=a`, apierr.UnsupportedMediaType, 415, ""},
 		{"too large", "application/json", `{"email":"` + strings.Repeat("a", MaxBody) + `"}`, apierr.PayloadTooLarge, 413, ""},
+		// Issue 7, item 5: what is checked is what is stored. A key given twice
+		// (encoding/json keeps the last) or a key that is a field only up to
+		// case (encoding/json folds case, and ſ to s, K to k) is refused.
+		{"duplicate", "application/json", `{"email":"a@example.com","email":"b@example.com"}`, apierr.DuplicateField, 400, "email"},
+		{"case variant", "application/json", `{"Email":"a@example.com"}`, apierr.UnknownField, 400, "Email"},
+		{"case variant beside field", "application/json", `{"email":"a@example.com","EMAIL":"b@example.com"}`, apierr.UnknownField, 400, "EMAIL"},
+		{"unicode fold", "application/json", `{"email":"a@example.com","tag\u017f":["x"]}`, apierr.UnknownField, 400, "tag\u017f"},
+		{"nested case variant", "application/json", `{"email":"a@example.com","items":[{"name":"x"},{"name":"y","Name":"z"}]}`, apierr.UnknownField, 400, "items[1].Name"},
+		{"nested duplicate", "application/json", `{"email":"a@example.com","items":[{"name":"x","name":"y"}]}`, apierr.DuplicateField, 400, "items[0].name"},
+		{"free-form duplicate", "application/json", `{"email":"a@example.com","meta":{"a":{"b":1,"b":2}}}`, apierr.DuplicateField, 400, "meta.a.b"},
+		{"free-form keys differing by case", "application/json", `{"email":"a@example.com","meta":{"a":1,"A":2}}`, "", 0, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -101,7 +119,9 @@ func TestParseGroups(t *testing.T) {
 // error with a known code.
 func FuzzDecode(f *testing.F) {
 	for _, s := range []string{`{}`, `{"email":"a@b.pl","age":1,"tags":["x"]}`, `{"email":1}`, `[]`, `null`, `"x"`,
-		`{"tags":[1]}`, `{"a":{"b":[]}}`, "\xff\xfe", `{"email":"a@b.pl"}{`, `{"age":1e400}`} {
+		`{"tags":[1]}`, `{"a":{"b":[]}}`, "\xff\xfe", `{"email":"a@b.pl"}{`, `{"age":1e400}`,
+		`{"email":"a","email":"b"}`, `{"EMAIL":"a"}`, `{"items":[{"name":"x","NAME":"y"}]}`, `{"meta":{"x":[{"y":1,"y":2}]}}`,
+		`{"items":{"name":1}}`, "{\"meta\":{\"\xff\":1,\"\xfe\":2}}"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, body string) {
@@ -118,4 +138,46 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("status %d for %q", st, body)
 		}
 	})
+}
+
+// Issue 7, item 8: human text refuses control and format characters; only
+// text meant to span lines keeps line breaks and tabs.
+func TestText(t *testing.T) {
+	for _, c := range []struct {
+		v         string
+		multiline bool
+		want      string
+	}{
+		{"Zoë Łucja-Żółć O'Brien", false, ""},
+		{"", false, "required"},
+		{"Anna\x00", false, "invalid_character"},
+		{"Anna\nNowak", false, "invalid_character"},
+		{"Anna\nNowak", true, ""},
+		{"Anna\r\n\tNowak", true, ""},
+		{"Anna\u202e", true, "invalid_character"},
+		{"An\u200bna", true, "invalid_character"},
+		{"Anna\u2028", true, "invalid_character"},
+		{"Anna\u0085", true, "invalid_character"},
+		{"\ufeffAnna", false, "invalid_character"},
+		{strings.Repeat("ą", 101), false, "too_long"},
+	} {
+		var ch Checks
+		if c.multiline {
+			ch.Paragraphs("f", c.v, 100)
+		} else {
+			ch.Text("f", c.v, 100)
+		}
+		got := ""
+		if len(ch.fields) > 0 {
+			got = ch.fields[0].Code
+		}
+		if got != c.want {
+			t.Errorf("%q (multiline %v) = %q, want %q", c.v, c.multiline, got, c.want)
+		}
+	}
+	var ch Checks
+	ch.Email("email", "anna\u202e@example.com")
+	if len(ch.fields) != 1 || ch.fields[0].Code != "invalid_email" {
+		t.Errorf("an address with a bidi override: %+v", ch.fields)
+	}
 }

@@ -51,6 +51,19 @@ func (r *Request) Header(name string) string {
 	return r.Event.Headers[strings.ToLower(name)]
 }
 
+// Path is the request's path as the route table names it, with its
+// parameters filled in (already checked for their shape, so none holds a
+// slash): the same for every way a client may spell it.
+func (r *Request) Path() string {
+	parts := strings.Split(r.Route.Path, "/")
+	for i, p := range parts {
+		if strings.HasPrefix(p, "{") && strings.HasSuffix(p, "}") {
+			parts[i] = r.Params[p[1:len(p)-1]]
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
 // callerFrom reads the claims the HTTP API's JWT authorizer (or the local
 // gateway, which does the same) put in the event.
 func callerFrom(ev *events.APIGatewayV2HTTPRequest) *Caller {

@@ -85,10 +85,11 @@ func DictionaryKey(kind, id string) Key { return Key{DictionaryPK(kind), id} }
 
 func DictionaryPK(kind string) string { return "DICT#" + kind }
 
-// IdempotencyKey scopes a client's key to its caller and route so that two
-// callers can never see each other's answers.
-func IdempotencyKey(caller, routeKey, key string) Key {
-	return Key{"IDEMPOTENCY#" + Hash(caller+"\x00"+routeKey+"\x00"+key), "IDEMPOTENCY"}
+// IdempotencyKey scopes a client's key to its caller and request ("METHOD
+// /concrete/path") so that two callers, or two objects' paths, can never see
+// each other's answers.
+func IdempotencyKey(caller, request, key string) Key {
+	return Key{"IDEMPOTENCY#" + Hash(caller+"\x00"+request+"\x00"+key), "IDEMPOTENCY"}
 }
 
 // ProfilePK is the partition of everything a profile owns.
@@ -125,17 +126,21 @@ func OpenApplicationKey(profileID, appType string) Key {
 // (operators') find the item's key in it, without a lookup.
 func OwnedID(profileID string) string { return profileID + "." + ulid.Make().String() }
 
+// IsID reports whether s is an id the platform makes for profiles and uploads:
+// a ULID in its canonical 26 characters.
+func IsID(s string) bool {
+	if len(s) != 26 {
+		return false
+	}
+	_, err := ulid.ParseStrict(s)
+	return err == nil
+}
+
 // OwnerOf is the owner's profile id in an OwnedID; ok is false for anything
 // that is not one (answered as not found).
 func OwnerOf(id string) (profileID string, ok bool) {
 	owner, rest, found := strings.Cut(id, ".")
-	if !found || len(owner) != 26 || len(rest) != 26 {
-		return "", false
-	}
-	if _, err := ulid.ParseStrict(owner); err != nil {
-		return "", false
-	}
-	if _, err := ulid.ParseStrict(rest); err != nil {
+	if !found || !IsID(owner) || !IsID(rest) {
 		return "", false
 	}
 	return owner, true

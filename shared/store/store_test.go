@@ -72,3 +72,26 @@ func TestThrottlingIsRetryLater(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// Issue 7, item 12: a transaction whose write failed to build is never
+// reported as committed, even when that write was its only one.
+func TestCommitReportsBuildErrors(t *testing.T) {
+	e := testenv.Get(t)
+	tbl := store.Of(e.Deps)
+	ctx := context.Background()
+	k := store.Key{PK: "TEST#" + testenv.Email("build"), SK: "X"}
+	// An update with nothing to set does not build.
+	only := (&store.Tx{}).Update(k, expression.UpdateBuilder{}, nil, nil)
+	if err := tbl.Commit(ctx, only); err == nil {
+		t.Fatal("a transaction whose only write failed to build committed")
+	}
+	mixed := (&store.Tx{}).Create(&thing{Key: k, Status: "open"}, nil)
+	mixed.Update(k, expression.UpdateBuilder{}, nil, nil)
+	if err := tbl.Commit(ctx, mixed); err == nil {
+		t.Fatal("a transaction with a write that failed to build committed")
+	}
+	var got thing
+	if err := tbl.Get(ctx, k, &got); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("a write of a transaction that failed to build was applied: %v", err)
+	}
+}

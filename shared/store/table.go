@@ -119,11 +119,16 @@ func (t *Table) QueryItems(ctx context.Context, q QueryInput) ([]map[string]type
 // Commit writes a transaction; a failed condition answers the error its write
 // carries.
 func (t *Table) Commit(ctx context.Context, tx *Tx) error {
-	if tx == nil || len(tx.items) == 0 {
+	if tx == nil {
 		return nil
 	}
+	// Before the count: a write that failed to build was never added, and a
+	// transaction without it must not pass for committed.
 	if tx.err != nil {
 		return tx.err
+	}
+	if len(tx.items) == 0 {
+		return nil
 	}
 	for i := range tx.items {
 		setTable(&tx.items[i], &t.Name)

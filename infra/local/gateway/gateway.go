@@ -68,6 +68,8 @@ func New(ctx context.Context, d *platform.Deps, issuer, clientID string) (*Gatew
 var requestSeq atomic.Int64
 
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	// Every answer, the gateway's own and the portal pages too.
+	w.Header().Set("X-Content-Type-Options", "nosniff")
 	if g.Portal != nil && strings.HasPrefix(req.URL.Path, "/portal/") {
 		g.Portal.ServeHTTP(w, req)
 		return

@@ -133,6 +133,7 @@ func Start(ctx context.Context) (*Env, func(), error) {
 	if err != nil {
 		return fail(err)
 	}
+	gw.Portal = gateway.Portal()
 	srv := httptest.NewServer(gw)
 	pctx, stopPoller := context.WithCancel(ctx)
 	pollers := gateway.Pollers(dynamodbstreams.NewFromConfig(awsCfg), res.Table, d,
