@@ -137,3 +137,14 @@ func isThrottle(err error) bool {
 	}
 	return false
 }
+
+// Change is the one way to change a versioned item: the update applies only
+// to the version it was decided on (and only while cond holds, if given), and
+// counts the version up. onFail answers a lost race.
+func (tx *Tx) Change(k Key, version int, upd expression.UpdateBuilder, cond *expression.ConditionBuilder, onFail error) *Tx {
+	c := expression.Name("version").Equal(expression.Value(version))
+	if cond != nil {
+		c = cond.And(c)
+	}
+	return tx.Update(k, upd.Add(expression.Name("version"), expression.Value(1)), &c, onFail)
+}
