@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 
+	"github.com/kartamieszkanca/platform/shared/apierr"
 	"github.com/kartamieszkanca/platform/shared/httpapi"
 	"github.com/kartamieszkanca/platform/shared/identity"
 	"github.com/kartamieszkanca/platform/shared/linktoken"
@@ -27,8 +28,8 @@ var errQuiet = errors.New("account: no mail for this request")
 func accountByEmail(ctx context.Context, t *store.Table, email string) (*store.Account, error) {
 	var claim store.EmailClaim
 	err := t.Get(ctx, store.EmailKey(email), &claim)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errQuiet
+	if errors.Is(err, store.ErrNotFound) || err == nil && claim.AccountID == "" {
+		return nil, errQuiet // no account, or a registration still under way
 	}
 	if err != nil {
 		return nil, err
@@ -118,7 +119,7 @@ func EndSessions(now int64) expression.UpdateBuilder {
 func SignOut(d *platform.Deps, email string) func(context.Context) error {
 	return func(ctx context.Context) error {
 		if err := identity.Of(d).SignOutEverywhere(ctx, email); err != nil {
-			d.Log.WarnContext(ctx, "cognito global sign-out failed", "error", err.Error())
+			d.Log.WarnContext(ctx, "cognito global sign-out failed", apierr.LogAttr(err))
 		}
 		return nil
 	}
