@@ -231,3 +231,24 @@ func TestRegisterRace(t *testing.T) {
 	}
 }
 
+// R1.1, R1.4: a registration that fails after its identity was made gives its
+// claim back at once; the next registration of the e-mail finishes that
+// identity with its own password.
+func TestRegisterAfterCognitoOutage(t *testing.T) {
+	e := testenv.Get(t)
+	email := testenv.Email("outage")
+	first := registration(email)
+	first["password"] = "Pierwsza-Proba-Awaria-11"
+	e.FailNext("AdminSetUserPassword", 1)
+	wantCode(t, e.Call(t, "POST", "/auth/register", "", first), 503, "retry_later")
+	if n := len(e.Outbox(t, email)); n != 0 {
+		t.Fatalf("%d mails after a failed registration", n)
+	}
+	second := registration(email)
+	second["password"] = "Druga-Proba-Po-Awarii-12"
+	e.Call(t, "POST", "/auth/register", "", second).Expect(t, 202)
+	tok := e.WaitMail(t, email, 1).LinkToken(t, "/activate")
+	e.Call(t, "POST", "/auth/activate", "", map[string]string{"token": tok}).Expect(t, 204)
+	login(t, e, email, "Druga-Proba-Po-Awarii-12")
+	loginFails(t, e, email, "Pierwsza-Proba-Awaria-11")
+}

@@ -83,12 +83,16 @@ func sendLink(d *platform.Deps, l link) httpapi.Handler {
 		}
 		token, hash := linktoken.New()
 		tx := &store.Tx{}
+		// No new link while a password change holds the account: that change
+		// ends every open link, and this one would be dead on arrival.
+		lease := expression.Name("passwordLeaseUntil")
 		tx.Update(acc.Key,
 			expression.Set(expression.Name(l.hashAttr), expression.Value(hash)).
 				Set(expression.Name(l.sentAttr), expression.Value(now.Unix())),
 			store.Cond(expression.Name("status").Equal(expression.Value(l.status)).
 				And(expression.AttributeNotExists(expression.Name(l.sentAttr)).
-					Or(expression.Name(l.sentAttr).Equal(expression.Value(l.sentAt(acc)))))),
+					Or(expression.Name(l.sentAttr).Equal(expression.Value(l.sentAt(acc))))).
+				And(expression.AttributeNotExists(lease).Or(lease.LessThan(expression.Value(now.Unix()))))),
 			httpapi.Instead(httpapi.Accepted()))
 		tx.Create(&store.Token{Key: store.TokenKey(hash), Purpose: l.purpose, AccountID: acc.AccountID, Email: acc.Email,
 			HouseholdID: acc.HouseholdID, ProfileID: acc.ProfileID,

@@ -37,7 +37,12 @@ type Account struct {
 	// ActivationMailedAt and ResetMailedAt rate-limit the link mails.
 	ActivationMailedAt int64 `dynamodbav:"activationMailedAt,omitempty"`
 	ResetMailedAt      int64 `dynamodbav:"resetMailedAt,omitempty"`
-	Version            int   `dynamodbav:"version"`
+	// PasswordLeaseBy holds the account's password for one change (a reset or
+	// a change) until PasswordLeaseUntil: the table decides the change, then
+	// Cognito sets the password, then the change is finished under the lease.
+	PasswordLeaseBy    string `dynamodbav:"passwordLeaseBy,omitempty"`
+	PasswordLeaseUntil int64  `dynamodbav:"passwordLeaseUntil,omitempty"`
+	Version            int    `dynamodbav:"version"`
 }
 
 // E-mail claim states. A claim without a state names an account (claims
