@@ -88,9 +88,11 @@ func checkConsents(clauses []dictionary.Clause, answers []consentAnswer) error {
 // before Cognito is touched, so of registrations racing for one e-mail one
 // goes on and the others change nothing, and an e-mail that has an account,
 // or an identity no claim made (staff from before claims, say), is never
-// given this caller's password.
+// given this caller's password. Every path answers after the time a new
+// registration takes (pace), so the time does not tell them apart either.
 func Register(d *platform.Deps) httpapi.Handler {
 	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *registerBody) (*httpapi.Response, error) {
+		start := time.Now()
 		t := store.Of(d)
 		clauses, err := dictionary.Clauses(ctx, t)
 		if err != nil {
@@ -102,7 +104,7 @@ func Register(d *platform.Deps) httpapi.Handler {
 		email := store.NormalizeEmail(b.Email)
 		claim, err := account.ClaimEmail(ctx, t, email)
 		if errors.Is(err, account.ErrClaimHeld) {
-			return held(d, claim), nil
+			return pace.answer(ctx, start, held(d, claim))
 		}
 		if err != nil {
 			return nil, err
@@ -115,7 +117,7 @@ func Register(d *platform.Deps) httpapi.Handler {
 			if err := claim.Drop(ctx, t); err != nil {
 				return nil, err
 			}
-			return httpapi.Accepted(), nil
+			return pace.answer(ctx, start, httpapi.Accepted())
 		}
 		if err == nil {
 			err = identity.Of(d).SetPassword(ctx, email, b.Password)
@@ -128,7 +130,7 @@ func Register(d *platform.Deps) httpapi.Handler {
 			}
 			return nil, err
 		}
-		return created(d, claim, sub, b, clauses), nil
+		return created(d, claim, sub, b, clauses).Then(pace.after(start)), nil
 	})
 }
 
