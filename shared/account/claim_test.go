@@ -24,6 +24,16 @@ func wantCode(t *testing.T, r *testenv.Resp, status int, code string) {
 	}
 }
 
+// writeTrips fails the test when a write request made more than the write
+// budget of DynamoDB round trips (3; see docs/performance.md).
+func writeTrips(t *testing.T, r *testenv.Resp) *testenv.Resp {
+	t.Helper()
+	if r.Calls > 3 {
+		t.Errorf("%d DynamoDB round trips, budget 3", r.Calls)
+	}
+	return r
+}
+
 func loginFails(t *testing.T, e *testenv.Env, email, password string) {
 	t.Helper()
 	wantCode(t, e.Call(t, "POST", "/auth/login", "", map[string]string{"email": email, "password": password}), 401, "invalid_credentials")
@@ -40,7 +50,7 @@ func TestRegisterStaffEmailTakesNothing(t *testing.T) {
 
 	attack := registration(staff)
 	attack["password"] = "Obcy-Przejmuje-Konto-2026"
-	res := e.Call(t, "POST", "/auth/register", "", attack).Expect(t, 202)
+	res := writeTrips(t, e.Call(t, "POST", "/auth/register", "", attack).Expect(t, 202))
 	if len(res.Body) != 0 {
 		t.Fatalf("202 with a body: %s", res.Body)
 	}
@@ -79,7 +89,7 @@ func TestRegisterLeavesUnclaimedIdentity(t *testing.T) {
 	}
 	attack := registration(email)
 	attack["password"] = "Obcy-Przejmuje-Konto-2026"
-	e.Call(t, "POST", "/auth/register", "", attack).Expect(t, 202)
+	writeTrips(t, e.Call(t, "POST", "/auth/register", "", attack).Expect(t, 202))
 	loginFails(t, e, email, "Obcy-Przejmuje-Konto-2026")
 	if _, err := identity.Of(e.Deps).Login(ctx, email, "Pierwotne-Haslo-Wlasciciela-1"); err != nil {
 		t.Fatalf("the owner's password no longer works: %v", err)
@@ -121,7 +131,7 @@ func TestRegisterAfterStoppedRegistration(t *testing.T) {
 	again := func(email string) {
 		b := registration(email)
 		b["password"] = newPw
-		e.Call(t, "POST", "/auth/register", "", b).Expect(t, 202)
+		writeTrips(t, e.Call(t, "POST", "/auth/register", "", b).Expect(t, 202))
 	}
 
 	t.Run("fresh claim holds", func(t *testing.T) {

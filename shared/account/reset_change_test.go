@@ -54,7 +54,7 @@ func TestResetSupersededLink(t *testing.T) {
 	if first == second {
 		t.Fatal("the second link is the first")
 	}
-	wantCode(t, reset(e, t, first, "Stary-Link-Nie-Dziala-77"), 410, "token_invalid")
+	wantCode(t, writeTrips(t, reset(e, t, first, "Stary-Link-Nie-Dziala-77")), 410, "token_invalid")
 	loginFails(t, e, email, "Stary-Link-Nie-Dziala-77")
 	login(t, e, email, pw)
 	e.Call(t, "GET", "/account", tk.AccessToken, nil).Expect(t, 200)
@@ -62,7 +62,7 @@ func TestResetSupersededLink(t *testing.T) {
 	if n := changedMails(t, e, email); n != 0 {
 		t.Fatalf("%d password-changed mails after a refused reset", n)
 	}
-	reset(e, t, second, "Nowy-Link-Dziala-Dobrze-78").Expect(t, 204)
+	writeTrips(t, reset(e, t, second, "Nowy-Link-Dziala-Dobrze-78").Expect(t, 204))
 	login(t, e, email, "Nowy-Link-Dziala-Dobrze-78")
 	wantCode(t, reset(e, t, first, "Stary-Link-Nie-Dziala-77"), 410, "token_invalid")
 }
@@ -76,8 +76,8 @@ func TestChangePasswordEndsSessionsAndLinks(t *testing.T) {
 	other := login(t, e, email, pw)
 	link := forgot(t, e, email, 2)
 	newPw := "Jesienny-Park-Miejski-9"
-	e.Call(t, "POST", "/account/password", caller.AccessToken,
-		map[string]string{"currentPassword": pw, "newPassword": newPw, "newPasswordRepeat": newPw}).Expect(t, 204)
+	writeTrips(t, e.Call(t, "POST", "/account/password", caller.AccessToken,
+		map[string]string{"currentPassword": pw, "newPassword": newPw, "newPasswordRepeat": newPw}).Expect(t, 204))
 
 	for name, tk := range map[string]tokens{"other": other, "caller": caller} {
 		wantCode(t, e.Call(t, "GET", "/account", tk.AccessToken, nil), 401, "unauthorized")
