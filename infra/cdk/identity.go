@@ -59,6 +59,14 @@ func NewIdentity(scope constructs.Construct, id string, cfg Config) *Identity {
 		StandardAttributes: &awscognito.StandardAttributes{
 			Email: &awscognito.StandardAttribute{Required: jsii.Bool(true), Mutable: jsii.Bool(true)},
 		},
+		// custom:registration ties an identity to the e-mail claim that made
+		// it, set once by AdminCreateUser: registration finishes only an
+		// identity its own claim made (shared/account/claims.go).
+		CustomAttributes: &map[string]awscognito.ICustomAttribute{
+			"registration": awscognito.NewStringAttribute(&awscognito.StringAttributeProps{
+				Mutable: jsii.Bool(false), MinLen: jsii.Number(1), MaxLen: jsii.Number(64),
+			}),
+		},
 		// Length over composition (NIST SP 800-63B 5.1.1.2, OWASP ASVS 6.2.5).
 		PasswordPolicy: &awscognito.PasswordPolicy{
 			MinLength:            jsii.Number(12),

@@ -21,6 +21,9 @@ func TestIdentity(t *testing.T) {
 				"RequireNumbers":   false,
 				"RequireSymbols":   false,
 			}))},
+			"Schema": assertions.Match_ArrayWith(&[]interface{}{assertions.Match_ObjectLike(obj(map[string]interface{}{
+				"Name": "registration", "AttributeDataType": "String", "Mutable": false,
+			}))}),
 			"AccountRecoverySetting": map[string]interface{}{"RecoveryMechanisms": []interface{}{
 				map[string]interface{}{"Name": "verified_email", "Priority": 1},
 			}},

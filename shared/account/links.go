@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 
+	"github.com/kartamieszkanca/platform/shared/apierr"
 	"github.com/kartamieszkanca/platform/shared/httpapi"
 	"github.com/kartamieszkanca/platform/shared/identity"
 	"github.com/kartamieszkanca/platform/shared/linktoken"
@@ -27,8 +28,8 @@ var errQuiet = errors.New("account: no mail for this request")
 func accountByEmail(ctx context.Context, t *store.Table, email string) (*store.Account, error) {
 	var claim store.EmailClaim
 	err := t.Get(ctx, store.EmailKey(email), &claim)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errQuiet
+	if errors.Is(err, store.ErrNotFound) || err == nil && claim.AccountID == "" {
+		return nil, errQuiet // no account, or a registration still under way
 	}
 	if err != nil {
 		return nil, err
@@ -82,12 +83,16 @@ func sendLink(d *platform.Deps, l link) httpapi.Handler {
 		}
 		token, hash := linktoken.New()
 		tx := &store.Tx{}
+		// No new link while a password change holds the account: that change
+		// ends every open link, and this one would be dead on arrival.
+		lease := expression.Name("passwordLeaseUntil")
 		tx.Update(acc.Key,
 			expression.Set(expression.Name(l.hashAttr), expression.Value(hash)).
 				Set(expression.Name(l.sentAttr), expression.Value(now.Unix())),
 			store.Cond(expression.Name("status").Equal(expression.Value(l.status)).
 				And(expression.AttributeNotExists(expression.Name(l.sentAttr)).
-					Or(expression.Name(l.sentAttr).Equal(expression.Value(l.sentAt(acc)))))),
+					Or(expression.Name(l.sentAttr).Equal(expression.Value(l.sentAt(acc))))).
+				And(expression.AttributeNotExists(lease).Or(lease.LessThan(expression.Value(now.Unix()))))),
 			httpapi.Instead(httpapi.Accepted()))
 		tx.Create(&store.Token{Key: store.TokenKey(hash), Purpose: l.purpose, AccountID: acc.AccountID, Email: acc.Email,
 			HouseholdID: acc.HouseholdID, ProfileID: acc.ProfileID,
@@ -118,7 +123,7 @@ func EndSessions(now int64) expression.UpdateBuilder {
 func SignOut(d *platform.Deps, email string) func(context.Context) error {
 	return func(ctx context.Context) error {
 		if err := identity.Of(d).SignOutEverywhere(ctx, email); err != nil {
-			d.Log.WarnContext(ctx, "cognito global sign-out failed", "error", err.Error())
+			d.Log.WarnContext(ctx, "cognito global sign-out failed", apierr.LogAttr(err))
 		}
 		return nil
 	}

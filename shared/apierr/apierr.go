@@ -6,6 +6,7 @@ package apierr
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 
 	"github.com/aws/smithy-go"
@@ -152,3 +153,7 @@ func Redact(err error) string {
 	}
 	return out
 }
+
+// LogAttr is the one way an error goes into a log record: as "error",
+// redacted (see Redact).
+func LogAttr(err error) slog.Attr { return slog.String("error", Redact(err)) }

@@ -41,3 +41,13 @@ func TestStatuses(t *testing.T) {
 	}()
 	Register("test_code", 400)
 }
+
+// The one way errors are logged redacts them.
+func TestLogAttr(t *testing.T) {
+	err := fmt.Errorf("identity: global sign-out: %w", &smithy.OperationError{ServiceID: "Cognito Identity Provider",
+		OperationName: "AdminUserGlobalSignOut", Err: &smithy.GenericAPIError{Code: "UserNotFoundException", Message: "User anna@example.com does not exist."}})
+	a := LogAttr(err)
+	if a.Key != "error" || a.Value.String() != "Cognito Identity Provider AdminUserGlobalSignOut UserNotFoundException" {
+		t.Fatalf("LogAttr = %v", a)
+	}
+}

@@ -51,9 +51,15 @@ var ErrUserExists = errors.New("identity: user exists")
 // ErrNoUser: the e-mail has no identity.
 var ErrNoUser = errors.New("identity: no such user")
 
+// RegistrationAttr is the immutable attribute that ties an identity to the
+// e-mail claim whose registration created it: a later attempt of the same
+// registration may finish that identity, and no other.
+const RegistrationAttr = "custom:registration"
+
 // CreateUser creates an identity without Cognito's own invitation mail (the
-// platform sends its own, with its own link) and returns its sub.
-func (p *Pool) CreateUser(ctx context.Context, email string) (string, error) {
+// platform sends its own, with its own link) and returns its sub. The
+// identity carries registration (the claim's registration id) for good.
+func (p *Pool) CreateUser(ctx context.Context, email, registration string) (string, error) {
 	out, err := p.API.AdminCreateUser(ctx, &cip.AdminCreateUserInput{
 		UserPoolId:    &p.PoolID,
 		Username:      &email,
@@ -61,6 +67,7 @@ func (p *Pool) CreateUser(ctx context.Context, email string) (string, error) {
 		UserAttributes: []types.AttributeType{
 			{Name: aws.String("email"), Value: &email},
 			{Name: aws.String("email_verified"), Value: aws.String("false")},
+			{Name: aws.String(RegistrationAttr), Value: &registration},
 		},
 	})
 	var exists *types.UsernameExistsException
@@ -73,17 +80,18 @@ func (p *Pool) CreateUser(ctx context.Context, email string) (string, error) {
 	return attr(out.User.Attributes, "sub"), nil
 }
 
-// Sub returns the sub of an e-mail's identity.
-func (p *Pool) Sub(ctx context.Context, email string) (string, error) {
+// User returns the sub of an e-mail's identity and the registration it was
+// created by ("" for an identity made otherwise).
+func (p *Pool) User(ctx context.Context, email string) (sub, registration string, err error) {
 	out, err := p.API.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &p.PoolID, Username: &email})
 	var nf *types.UserNotFoundException
 	if errors.As(err, &nf) {
-		return "", ErrNoUser
+		return "", "", ErrNoUser
 	}
 	if err != nil {
-		return "", wrap("get user", err)
+		return "", "", wrap("get user", err)
 	}
-	return attr(out.UserAttributes, "sub"), nil
+	return attr(out.UserAttributes, "sub"), attr(out.UserAttributes, RegistrationAttr), nil
 }
 
 // SetPassword sets a permanent password.

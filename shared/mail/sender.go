@@ -47,7 +47,7 @@ func (s *Sender) HandleStream(ctx context.Context, ev events.DynamoDBEvent) (eve
 			continue
 		}
 		if err := s.Send(ctx, store.Key{PK: pk, SK: sk}); err != nil {
-			s.Log.ErrorContext(ctx, "mail not sent", slog.String("outbox", pk), slog.String("error", apierr.Redact(err)))
+			s.Log.ErrorContext(ctx, "mail not sent", slog.String("outbox", pk), apierr.LogAttr(err))
 			resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: rec.Change.SequenceNumber})
 			// Records after a failure are retried with it, in order.
 			break

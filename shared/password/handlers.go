@@ -49,25 +49,40 @@ func CheckRepeated(c *httpapi.Checks, pw, repeat string) {
 	Check(c, "newPassword", pw)
 }
 
-// Reset serves POST /auth/password/reset (R3.2, R3.3): the new password
-// is set in Cognito, the link is used up and every session ends.
+// Reset serves POST /auth/password/reset (R3.2, R3.3). The table decides
+// first: the link must be the account's newest reset link, unused and
+// unexpired, when its lease on the password is taken; only then is the
+// password set in Cognito, and under the lease the link is used up, every
+// session and every other link ends and the owner is told. A superseded link
+// answers 410 and changes nothing anywhere.
 func Reset(d *platform.Deps) httpapi.Handler {
 	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *newPasswordBody) (*httpapi.Response, error) {
-		tok, hash, err := account.ReadToken(ctx, store.Of(d), b.Token, store.PurposeReset)
+		t := store.Of(d)
+		tok, hash, err := account.ReadToken(ctx, t, b.Token, store.PurposeReset)
+		if err != nil {
+			return nil, err
+		}
+		lease, err := account.TakePasswordLease(ctx, t, tok.AccountID, "reset",
+			expression.Name("resetHash").Equal(expression.Value(hash)).
+				And(expression.Name("status").Equal(expression.Value(store.AccountActive))),
+			account.ErrTokenInvalid)
 		if err != nil {
 			return nil, err
 		}
 		if err := identity.Of(d).SetPassword(ctx, tok.Email, b.NewPassword); err != nil {
+			lease.Release(ctx, d)
 			return nil, err
 		}
 		now := d.Now()
 		tx := &store.Tx{}
-		tx.Delete(store.TokenKey(hash), store.Exists(), account.ErrTokenInvalid)
-		tx.Update(store.AccountKey(tok.AccountID), account.EndSessions(now.Unix()).Remove(expression.Name("resetHash")),
-			store.Cond(expression.Name("resetHash").Equal(expression.Value(hash))), account.ErrTokenInvalid)
+		tx.Delete(store.TokenKey(hash), nil, nil)
+		lease.Finish(tx, now.Unix())
 		outbox.Enqueue(tx, now, "changed#"+hash[:32], outbox.PasswordChanged, tok.Email,
 			map[string]string{"link": d.Config.PortalURL + "/forgot-password"}, nil)
-		return httpapi.NoContent().With(tx).Then(account.SignOut(d, tok.Email)), nil
+		if err := lease.Commit(ctx, d, tx); err != nil {
+			return nil, err
+		}
+		return httpapi.NoContent().Then(account.SignOut(d, tok.Email)), nil
 	})
 }
 
@@ -83,7 +98,10 @@ func (b *changePasswordBody) Validate(c *httpapi.Checks) {
 }
 
 // Change serves POST /account/password (R6.3): the current password is
-// checked by Cognito, the new one set there, and the owner is told by mail.
+// checked by Cognito; the table then leases the account's password, Cognito
+// sets the new one, and under the lease every session ends (the caller's
+// too: the answer carries no tokens, so the client logs in again with the
+// new password), every open reset link ends and the owner is told by mail.
 func Change(d *platform.Deps) httpapi.Handler {
 	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *changePasswordBody) (*httpapi.Response, error) {
 		if b.CurrentPassword == b.NewPassword {
@@ -100,13 +118,23 @@ func Change(d *platform.Deps) httpapi.Handler {
 		}
 		// The check's own session is not handed out: end it at once.
 		_ = identity.Of(d).Revoke(ctx, tok.RefreshToken)
+		lease, err := account.TakePasswordLease(ctx, store.Of(d), acc.AccountID, "change",
+			expression.Name("status").Equal(expression.Value(store.AccountActive)), account.ErrChanged)
+		if err != nil {
+			return nil, err
+		}
 		if err := identity.Of(d).SetPassword(ctx, acc.Email, b.NewPassword); err != nil {
+			lease.Release(ctx, d)
 			return nil, err
 		}
 		now := d.Now()
 		tx := &store.Tx{}
-		outbox.Enqueue(tx, now, "changed#"+store.Hash(acc.AccountID + now.String())[:32], outbox.PasswordChanged, acc.Email,
+		lease.Finish(tx, now.Unix())
+		outbox.Enqueue(tx, now, "changed#"+store.Hash(lease.By)[:32], outbox.PasswordChanged, acc.Email,
 			map[string]string{"link": d.Config.PortalURL + "/forgot-password"}, nil)
-		return httpapi.NoContent().With(tx), nil
+		if err := lease.Commit(ctx, d, tx); err != nil {
+			return nil, err
+		}
+		return httpapi.NoContent().Then(account.SignOut(d, acc.Email)), nil
 	})
 }

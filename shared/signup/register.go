@@ -1,6 +1,6 @@
 // Package signup registers residents (R1.1, R1.2, R1.4): the form, the
-// mandatory consents, the identity in Cognito and the account with its
-// activation mail in one transaction.
+// mandatory consents, the e-mail's claim, the identity in Cognito and the
+// account with its activation mail in one transaction.
 package signup
 
 import (
@@ -10,8 +10,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/oklog/ulid/v2"
 
+	"github.com/kartamieszkanca/platform/shared/account"
 	"github.com/kartamieszkanca/platform/shared/apierr"
 	"github.com/kartamieszkanca/platform/shared/dictionary"
 	"github.com/kartamieszkanca/platform/shared/httpapi"
@@ -81,9 +83,18 @@ func checkConsents(clauses []dictionary.Clause, answers []consentAnswer) error {
 
 // Register serves POST /auth/register. Its answer is 202 whether or not the
 // e-mail has an account (R1.4): the owner of an existing one is told by mail.
+//
+// The table decides first: the e-mail is claimed in one conditioned write
+// before Cognito is touched, so of registrations racing for one e-mail one
+// goes on and the others change nothing, and an e-mail that has an account,
+// or an identity no claim made (staff from before claims, say), is never
+// given this caller's password. Every path answers after the time a new
+// registration takes (pace), so the time does not tell them apart either.
 func Register(d *platform.Deps) httpapi.Handler {
 	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *registerBody) (*httpapi.Response, error) {
-		clauses, err := dictionary.Clauses(ctx, store.Of(d))
+		start := time.Now()
+		t := store.Of(d)
+		clauses, err := dictionary.Clauses(ctx, t)
 		if err != nil {
 			return nil, err
 		}
@@ -91,49 +102,65 @@ func Register(d *platform.Deps) httpapi.Handler {
 			return nil, err
 		}
 		email := store.NormalizeEmail(b.Email)
-		sub, err := identity.Of(d).CreateUser(ctx, email)
-		if errors.Is(err, identity.ErrUserExists) {
-			return existing(ctx, d, email, b, clauses)
+		claim, err := account.ClaimEmail(ctx, t, email)
+		if errors.Is(err, account.ErrClaimHeld) {
+			return pace.answer(ctx, start, held(d, claim))
 		}
 		if err != nil {
 			return nil, err
 		}
-		return created(ctx, d, sub, email, b, clauses)
+		sub, err := claim.Identity(ctx, identity.Of(d))
+		if errors.Is(err, account.ErrForeignIdentity) {
+			// Not this registration's to take: the same answer, and the table
+			// keeps no claim for it. Logged without the address.
+			d.Log.WarnContext(ctx, "registration found an identity no claim made; left unchanged", "attempt", claim.Attempt)
+			if err := claim.Drop(ctx, t); err != nil {
+				return nil, err
+			}
+			return pace.answer(ctx, start, httpapi.Accepted())
+		}
+		if err == nil {
+			err = identity.Of(d).SetPassword(ctx, email, b.Password)
+		}
+		if err != nil {
+			// The claim is free again at once; an identity made above stays for
+			// the next attempt of this registration to finish.
+			if rerr := claim.Release(ctx, t); rerr != nil {
+				d.Log.WarnContext(ctx, "registration claim not released", apierr.LogAttr(rerr))
+			}
+			return nil, err
+		}
+		return created(d, claim, sub, b, clauses).Then(pace.after(start)), nil
 	})
 }
 
-// existing handles an e-mail that Cognito knows. Either the account exists (its
-// owner gets at most one notice a day), or an earlier registration stopped
-// between Cognito and the table: then this one completes it.
-func existing(ctx context.Context, d *platform.Deps, email string, b *registerBody, clauses []dictionary.Clause) (*httpapi.Response, error) {
-	var claim store.EmailClaim
-	err := store.Of(d).Get(ctx, store.EmailKey(email), &claim)
-	if errors.Is(err, store.ErrNotFound) {
-		sub, err := identity.Of(d).Sub(ctx, email)
-		if err != nil {
-			return nil, err
-		}
-		return created(ctx, d, sub, email, b, clauses)
-	}
-	if err != nil {
-		return nil, err
+// held answers a registration of an e-mail whose claim another holds. An
+// account's owner is told (at most once a day); a registration still in
+// progress answers for this request too.
+func held(d *platform.Deps, c *account.Claim) *httpapi.Response {
+	tx := &store.Tx{}
+	if c.Held.AccountID == "" {
+		// The winner of a race has not finished: this request changes nothing
+		// and, with an Idempotency-Key, leaves the key's first answer to the
+		// winner (the check fails while it works, answering 202 unrecorded).
+		tx.Check(store.EmailKey(c.Email), expression.Name("state").NotEqual(expression.Value(store.ClaimRegistering)),
+			httpapi.Instead(httpapi.Accepted()))
+		return httpapi.Accepted().With(tx)
 	}
 	now := d.Now()
-	tx := &store.Tx{}
-	id := "exists#" + store.Hash(email)[:32] + "#" + now.UTC().Format(time.DateOnly)
+	id := "exists#" + store.Hash(c.Email)[:32] + "#" + now.UTC().Format(time.DateOnly)
 	// Already notified today: the same 202, no second mail.
-	outbox.Enqueue(tx, now, id, outbox.AccountExists, email,
+	outbox.Enqueue(tx, now, id, outbox.AccountExists, c.Email,
 		map[string]string{"link": d.Config.PortalURL + "/forgot-password"}, httpapi.Instead(httpapi.Accepted()))
-	return httpapi.Accepted().With(tx), nil
+	return httpapi.Accepted().With(tx)
 }
 
-// created stores a new resident: account, e-mail claim, head profile, consents,
-// activation token and mail, in one transaction; the password goes to Cognito.
-func created(ctx context.Context, d *platform.Deps, sub, email string, b *registerBody, clauses []dictionary.Clause) (*httpapi.Response, error) {
-	if err := identity.Of(d).SetPassword(ctx, email, b.Password); err != nil {
-		return nil, err
-	}
+// created stores a new resident: account, the claim's end, head profile,
+// consents, activation token and mail, in one transaction, on condition that
+// this request still holds the claim.
+func created(d *platform.Deps, claim *account.Claim, sub string, b *registerBody, clauses []dictionary.Clause) *httpapi.Response {
 	now := d.Now().UTC()
+	email := claim.Email
 	profileID := ulid.Make().String()
 	token, hash := linktoken.New()
 	acc := &store.Account{
@@ -145,11 +172,11 @@ func created(ctx context.Context, d *platform.Deps, sub, email string, b *regist
 		acc.Phone, _ = phone.Normalize(*b.Phone)
 	}
 	tx := &store.Tx{}
-	// A concurrent registration of the same e-mail won; its owner completes it,
-	// and this answer must look the same.
-	race := httpapi.Instead(httpapi.Accepted())
-	tx.Create(acc, race)
-	tx.Create(&store.EmailClaim{Key: store.EmailKey(email), AccountID: sub}, race)
+	// Only a takeover after this request stalled past ClaimStale could make
+	// these fail; the registration that took over answers for the e-mail.
+	lost := httpapi.Instead(httpapi.Accepted())
+	claim.Settle(tx, sub, lost)
+	tx.Create(acc, lost)
 	tx.Create(&store.Profile{
 		Key: store.ProfileKey(profileID, profileID), ProfileID: profileID, HouseholdID: profileID, AccountID: sub,
 		FirstName: b.FirstName, LastName: b.LastName, BirthDate: b.BirthDate, Status: store.AccountPending,
@@ -171,5 +198,5 @@ func created(ctx context.Context, d *platform.Deps, sub, email string, b *regist
 		ExpiresAt: now.Add(linktoken.ActivationTTL).Unix(), TTL: now.Add(linktoken.ActivationTTL).Unix()}, nil)
 	outbox.Enqueue(tx, now, "activation#"+hash[:32], outbox.Activation, email,
 		map[string]string{"firstName": b.FirstName, "link": d.Config.PortalURL + "/activate?token=" + token}, nil)
-	return httpapi.Accepted().With(tx), nil
+	return httpapi.Accepted().With(tx)
 }

@@ -37,14 +37,37 @@ type Account struct {
 	// ActivationMailedAt and ResetMailedAt rate-limit the link mails.
 	ActivationMailedAt int64 `dynamodbav:"activationMailedAt,omitempty"`
 	ResetMailedAt      int64 `dynamodbav:"resetMailedAt,omitempty"`
-	Version            int   `dynamodbav:"version"`
+	// PasswordLeaseBy holds the account's password for one change (a reset or
+	// a change) until PasswordLeaseUntil: the table decides the change, then
+	// Cognito sets the password, then the change is finished under the lease.
+	PasswordLeaseBy    string `dynamodbav:"passwordLeaseBy,omitempty"`
+	PasswordLeaseUntil int64  `dynamodbav:"passwordLeaseUntil,omitempty"`
+	Version            int    `dynamodbav:"version"`
 }
 
-// EmailClaim makes e-mail addresses unique; written with the account.
+// E-mail claim states. A claim without a state names an account (claims
+// written before registrations claimed first).
+const (
+	ClaimRegistering = "registering"
+	ClaimAccount     = "account"
+)
+
+// EmailClaim makes e-mail addresses unique. It is written before anything
+// else of an account, Cognito's identity included: while State is registering
+// the attempt AttemptID holds it; the identity it creates carries
+// RegistrationID, so a later attempt can tell that identity from any other.
 type EmailClaim struct {
 	Key
-	AccountID string `dynamodbav:"accountId"`
+	AccountID      string `dynamodbav:"accountId,omitempty"`
+	State          string `dynamodbav:"state,omitempty"`
+	RegistrationID string `dynamodbav:"registrationId,omitempty"`
+	AttemptID      string `dynamodbav:"attemptId,omitempty"`
+	// ClaimedAt is when the attempt took the claim (unix seconds).
+	ClaimedAt int64 `dynamodbav:"claimedAt,omitempty"`
 }
+
+// Registering reports whether a registration still holds the claim.
+func (c *EmailClaim) Registering() bool { return c.State == ClaimRegistering }
 
 // Profile is a person in a household: the head or a family member.
 type Profile struct {

@@ -217,6 +217,63 @@ func (t *Table) Update(ctx context.Context, k Key, upd expression.UpdateBuilder,
 	return nil
 }
 
+// UpdateIf changes one item when cond holds and answers true; otherwise it
+// changes nothing and answers false. Either way out receives the item as it
+// then stands (after the change, or the one that failed the condition; left
+// alone when there is none), so one round trip tells the caller what it won
+// or lost against.
+func (t *Table) UpdateIf(ctx context.Context, k Key, upd expression.UpdateBuilder, cond expression.ConditionBuilder, out any) (bool, error) {
+	expr, err := expression.NewBuilder().WithUpdate(upd).WithCondition(cond).Build()
+	if err != nil {
+		return false, fmt.Errorf("store: build update: %w", err)
+	}
+	res, err := t.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName:                           &t.Name,
+		Key:                                 k.av(),
+		UpdateExpression:                    expr.Update(),
+		ConditionExpression:                 expr.Condition(),
+		ExpressionAttributeNames:            expr.Names(),
+		ExpressionAttributeValues:           expr.Values(),
+		ReturnValues:                        types.ReturnValueAllNew,
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+	})
+	var ccf *types.ConditionalCheckFailedException
+	if errors.As(err, &ccf) {
+		if len(ccf.Item) > 0 {
+			return false, attributevalue.UnmarshalMap(ccf.Item, out)
+		}
+		return false, nil
+	}
+	if err != nil {
+		return false, wrap(err)
+	}
+	return true, attributevalue.UnmarshalMap(res.Attributes, out)
+}
+
+// Delete removes one item outside a transaction; a failed condition answers
+// onFail.
+func (t *Table) Delete(ctx context.Context, k Key, cond *expression.ConditionBuilder, onFail error) error {
+	in := &dynamodb.DeleteItemInput{TableName: &t.Name, Key: k.av()}
+	if cond != nil {
+		expr, err := expression.NewBuilder().WithCondition(*cond).Build()
+		if err != nil {
+			return fmt.Errorf("store: build delete: %w", err)
+		}
+		in.ConditionExpression = expr.Condition()
+		in.ExpressionAttributeNames = expr.Names()
+		in.ExpressionAttributeValues = expr.Values()
+	}
+	_, err := t.DB.DeleteItem(ctx, in)
+	var ccf *types.ConditionalCheckFailedException
+	if errors.As(err, &ccf) {
+		if onFail == nil {
+			return errConditionFailed
+		}
+		return onFail
+	}
+	return wrap2(err)
+}
+
 // Put writes one item outside a transaction.
 func (t *Table) Put(ctx context.Context, item any) error {
 	av, err := attributevalue.MarshalMap(item)

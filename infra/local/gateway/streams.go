@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
 
+	"github.com/kartamieszkanca/platform/shared/apierr"
 	"github.com/kartamieszkanca/platform/shared/catalog"
 	"github.com/kartamieszkanca/platform/shared/platform"
 	"github.com/kartamieszkanca/platform/shared/routes"
@@ -58,13 +59,13 @@ func (p *Poller) Run(ctx context.Context) error {
 	retries := 0
 	for ctx.Err() == nil {
 		if err := p.discover(ctx, arn, iters, done); err != nil && ctx.Err() == nil {
-			p.Log.Warn("stream describe failed", "error", err.Error())
+			p.Log.Warn("stream describe failed", apierr.LogAttr(err))
 		}
 		for shard, it := range iters {
 			out, err := p.Streams.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: it})
 			if err != nil {
 				if ctx.Err() == nil {
-					p.Log.Warn("stream read failed", "error", err.Error())
+					p.Log.Warn("stream read failed", apierr.LogAttr(err))
 				}
 				delete(iters, shard)
 				continue

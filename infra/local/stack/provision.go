@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -12,6 +13,7 @@ import (
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/kartamieszkanca/platform/shared/account"
 	"github.com/kartamieszkanca/platform/shared/dictionary"
 	"github.com/kartamieszkanca/platform/shared/identity"
 	"github.com/kartamieszkanca/platform/shared/password"
@@ -45,6 +47,12 @@ func Provision(ctx context.Context, cfg aws.Config, e Endpoints, table, pool, bu
 		AdminCreateUserConfig: &ciptypes.AdminCreateUserConfigType{AllowAdminCreateUserOnly: true},
 		Policies: &ciptypes.UserPoolPolicyType{PasswordPolicy: &ciptypes.PasswordPolicyType{
 			MinimumLength: aws.Int32(password.MinLength),
+		}},
+		// The claim's registration id, set once at creation (as infra/cdk declares it).
+		Schema: []ciptypes.SchemaAttributeType{{
+			Name:              aws.String(strings.TrimPrefix(identity.RegistrationAttr, "custom:")),
+			AttributeDataType: ciptypes.AttributeDataTypeString,
+			Mutable:           aws.Bool(false),
 		}},
 	})
 	if err != nil {
@@ -120,29 +128,16 @@ var Staff = []struct{ Email, Group string }{
 	{"inspector@example.com", routes.GroupInspectors},
 }
 
-// Seed writes the dictionaries and the staff accounts with one password.
+// Seed writes the dictionaries and the staff accounts with one password. Staff
+// accounts are made as every account is: e-mail claim first (see
+// account.CreateStaff), so registration can never take one.
 func Seed(ctx context.Context, d *platform.Deps, staffPassword string) error {
 	if err := dictionary.Seed(ctx, store.Of(d)); err != nil {
 		return err
 	}
 	for _, s := range Staff {
-		sub, err := identity.Of(d).CreateUser(ctx, s.Email)
-		if errors.Is(err, identity.ErrUserExists) {
-			sub, err = identity.Of(d).Sub(ctx, s.Email)
-		}
-		if err != nil {
-			return err
-		}
-		if err := identity.Of(d).SetPassword(ctx, s.Email, staffPassword); err != nil {
-			return err
-		}
-		if err := identity.Of(d).AddToGroup(ctx, s.Email, s.Group); err != nil {
-			return err
-		}
-		now := d.Now().UTC()
-		if err := store.Of(d).Put(ctx, &store.Account{Key: store.AccountKey(sub), AccountID: sub, Email: s.Email,
-			Status: store.AccountActive, CreatedAt: now, Staff: true, Version: 1}); err != nil {
-			return err
+		if _, err := account.CreateStaff(ctx, d, s.Email, s.Group, staffPassword); err != nil {
+			return fmt.Errorf("stack: staff account %s: %w", s.Email, err)
 		}
 	}
 	return nil

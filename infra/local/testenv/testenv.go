@@ -5,6 +5,7 @@
 package testenv
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -119,11 +120,13 @@ func Start(ctx context.Context) (*Env, func(), error) {
 		return fail(err)
 	}
 	d := platform.New(cfg, platformAWS)
-	d.Log = slog.New(slog.NewJSONHandler(io.Discard, nil))
+	var out io.Writer = &logs
 	if os.Getenv("KARTA_TEST_LOG") != "" {
-		d.Log = slog.New(slog.NewJSONHandler(os.Stderr, nil))
+		out = io.MultiWriter(&logs, os.Stderr)
 	}
+	d.Log = slog.New(slog.NewJSONHandler(out, nil))
 	d.Options = append(d.Options, gateway.CountCalls)
+	d.Options = append(d.Options, faultOptions...)
 	// cognito-local answers 500 for the calls it lacks (global sign-out): no retries.
 	d.Options = append(d.Options, func(o *cip.Options) { o.RetryMaxAttempts = 1 })
 	if err := stack.Seed(ctx, d, StaffPassword); err != nil {
@@ -148,6 +151,27 @@ func Start(ctx context.Context) (*Env, func(), error) {
 		srv.Close()
 		stopAll()
 	}, nil
+}
+
+// logs keeps the platform's log records (JSON lines) for tests to read.
+var logs lockedBuffer
+
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// Logs returns the platform's log records so far, one JSON object a line.
+func (e *Env) Logs() []string {
+	logs.mu.Lock()
+	defer logs.mu.Unlock()
+	return strings.Split(strings.TrimSpace(logs.buf.String()), "\n")
 }
 
 func randomHex(n int) string {

@@ -6,7 +6,9 @@
 //     cold starts, against a hello-world Go Lambda (≤ 1.5×);
 //   - DynamoDB round trips of every route, driven once through the local
 //     gateway (≤ 2 per read, ≤ 3 per write);
-//   - the Go benchmarks of infra/local/bench.
+//   - the Go benchmarks of infra/local/bench;
+//   - registration timing: new against taken e-mails, medians within 10 %
+//     (R1.4); `-timing` measures only this and prints it.
 //
 // `make bench` runs it inside `localstack run`, which starts the emulators;
 // run alone, the round-trip part starts them itself.
@@ -39,7 +41,15 @@ const (
 func main() {
 	out := flag.String("out", "docs/performance.md", "report to write, relative to the repository root")
 	starts := flag.Int("starts", 5, "measured cold starts per function (the median is reported)")
+	timingOnly := flag.Bool("timing", false, "measure registration timing only and print it (no report)")
 	flag.Parse()
+	if *timingOnly {
+		if err := runTiming(); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(*out, *starts); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -118,6 +128,14 @@ func run(out string, starts int) error {
 		failed = append(failed, "round trips")
 	}
 	phase("round trips", t)
+	t = time.Now()
+
+	progress("timing %d registrations of new and %d of taken e-mails", timingRequests, timingRequests)
+	if r.Timing, err = registrationTiming(ctx); err != nil {
+		r.TimingErr = err.Error()
+		failed = append(failed, "registration timing")
+	}
+	phase("registration timing", t)
 
 	r.Took = time.Since(began)
 	path := out
@@ -134,6 +152,18 @@ func run(out string, starts int) error {
 	if len(failed) > 0 {
 		return fmt.Errorf("could not measure: %v (see %s)", failed, out)
 	}
+	return nil
+}
+
+// runTiming measures registration timing alone and prints its table.
+func runTiming() error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	res, err := registrationTiming(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Println(res.table())
 	return nil
 }
 

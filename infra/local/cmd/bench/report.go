@@ -36,6 +36,9 @@ type report struct {
 	Trips    []tripRow
 	TripsErr string
 
+	Timing    timingResult
+	TimingErr string
+
 	Phases []phaseTime
 
 	GoBench    []goBenchRow
@@ -131,6 +134,7 @@ func (r *report) markdown() string {
 
 	r.initSection(p)
 	r.tripsSection(p)
+	r.timingSection(p)
 	r.goBenchSection(p)
 	return b.String()
 }
@@ -193,6 +197,16 @@ func (r *report) summary(p func(string, ...any)) {
 			line += fmt.Sprintf(" %d not measured.", unmeasured)
 		}
 		p("%s", line)
+	}
+	if r.TimingErr != "" {
+		p("- Registration timing: not measured (%s).", r.TimingErr)
+	} else {
+		verdict := "within"
+		if !r.Timing.Within() {
+			verdict = "**not within**"
+		}
+		p("- Registration timing: median %.1f ms for a new e-mail, %.1f ms for a taken one (ratio %.3f), %s %.0f%%.",
+			median(r.Timing.New), median(r.Timing.Taken), r.Timing.Ratio(), verdict, 100*timingBudget)
 	}
 }
 

@@ -52,7 +52,7 @@ func seedCaller(ctx context.Context, d *platform.Deps, r routes.Route, ev events
 			return err
 		}
 	}
-	if err := store.Of(d).Put(ctx, &store.EmailClaim{Key: store.EmailKey(acc.Email), AccountID: sub}); err != nil {
+	if err := store.Of(d).Put(ctx, &store.EmailClaim{Key: store.EmailKey(acc.Email), AccountID: sub, State: store.ClaimAccount}); err != nil {
 		return err
 	}
 	if err := store.Of(d).Put(ctx, acc); err != nil {
