@@ -6,9 +6,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 
-	"github.com/kartamieszkanca/platform/shared/apierr"
 	"github.com/kartamieszkanca/platform/shared/httpapi"
-	"github.com/kartamieszkanca/platform/shared/identity"
 	"github.com/kartamieszkanca/platform/shared/linktoken"
 	"github.com/kartamieszkanca/platform/shared/outbox"
 	"github.com/kartamieszkanca/platform/shared/platform"
@@ -117,14 +115,3 @@ func EndSessions(now int64) expression.UpdateBuilder {
 		Add(expression.Name("version"), expression.Value(1))
 }
 
-// SignOut asks Cognito to revoke the user's refresh tokens too. The platform's
-// own check has already ended the sessions, so a failure here is logged, not
-// answered: the password change has happened.
-func SignOut(d *platform.Deps, email string) func(context.Context) error {
-	return func(ctx context.Context) error {
-		if err := identity.Of(d).SignOutEverywhere(ctx, email); err != nil {
-			d.Log.WarnContext(ctx, "cognito global sign-out failed", apierr.LogAttr(err))
-		}
-		return nil
-	}
-}

@@ -140,9 +140,7 @@ func (a *Adapter) run(ctx context.Context, r *Request, rec *store.Idempotency) (
 		return nil, err
 	}
 	if resp.After != nil {
-		if err := resp.After(ctx); err != nil {
-			return nil, err
-		}
+		resp.After(ctx)
 	}
 	return resp, nil
 }

@@ -100,8 +100,10 @@ type Response struct {
 	// Tx is committed by the adapter, together with the idempotency record when
 	// the request carries a key, so a retry can never apply twice.
 	Tx *store.Tx
-	// After runs once the writes are committed (e.g. Cognito sign-out).
-	After func(context.Context) error
+	// After runs once the writes are committed and cannot change the answer:
+	// a committed change is never answered as an error. Work outside the
+	// table that must follow the change is a task in Tx (package task).
+	After func(context.Context)
 }
 
 // JSON answers a body with a status.
@@ -117,7 +119,7 @@ func Accepted() *Response { return &Response{Status: 202} }
 func (r *Response) With(tx *store.Tx) *Response { r.Tx = tx; return r }
 
 // Then runs f after the writes are committed.
-func (r *Response) Then(f func(context.Context) error) *Response { r.After = f; return r }
+func (r *Response) Then(f func(context.Context)) *Response { r.After = f; return r }
 
 // List is every list answer's shape.
 type List[T any] struct {

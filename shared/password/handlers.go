@@ -79,10 +79,11 @@ func Reset(d *platform.Deps) httpapi.Handler {
 		lease.Finish(tx, now.Unix())
 		outbox.Enqueue(tx, now, "changed#"+hash[:32], outbox.PasswordChanged, tok.Email,
 			map[string]string{"link": d.Config.PortalURL + "/forgot-password"}, nil)
+		identity.AfterSignOut(tx, now, tok.Email)
 		if err := lease.Commit(ctx, d, tx); err != nil {
 			return nil, err
 		}
-		return httpapi.NoContent().Then(account.SignOut(d, tok.Email)), nil
+		return httpapi.NoContent(), nil
 	})
 }
 
@@ -132,9 +133,10 @@ func Change(d *platform.Deps) httpapi.Handler {
 		lease.Finish(tx, now.Unix())
 		outbox.Enqueue(tx, now, "changed#"+store.Hash(lease.By)[:32], outbox.PasswordChanged, acc.Email,
 			map[string]string{"link": d.Config.PortalURL + "/forgot-password"}, nil)
+		identity.AfterSignOut(tx, now, acc.Email)
 		if err := lease.Commit(ctx, d, tx); err != nil {
 			return nil, err
 		}
-		return httpapi.NoContent().Then(account.SignOut(d, acc.Email)), nil
+		return httpapi.NoContent(), nil
 	})
 }

@@ -66,11 +66,10 @@ func (p *pacer) answer(ctx context.Context, start time.Time, resp *httpapi.Respo
 // after is a new registration's last step, run once its transaction is
 // written (which costs more than a taken e-mail's): it records how long the
 // registration took, then waits out the target like the other paths.
-func (p *pacer) after(start time.Time) func(context.Context) error {
-	return func(ctx context.Context) error {
+func (p *pacer) after(start time.Time) func(context.Context) {
+	return func(ctx context.Context) {
 		p.observe(time.Since(start))
 		p.wait(ctx, start)
-		return nil // the registration is written: its answer stands
 	}
 }
 

@@ -75,7 +75,7 @@ func (r *Runner) HandleStream(ctx context.Context, ev events.DynamoDBEvent) (eve
 			continue
 		}
 		if err := r.Run(ctx, store.Key{PK: pk, SK: rec.Change.Keys["SK"].String()}); err != nil {
-			r.Log.ErrorContext(ctx, "task failed", slog.String("task", pk), slog.String("error", apierr.Redact(err)))
+			r.Log.ErrorContext(ctx, "task failed", slog.String("task", pk), apierr.LogAttr(err))
 			resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: rec.Change.SequenceNumber})
 			break
 		}

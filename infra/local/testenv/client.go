@@ -224,3 +224,21 @@ func (e *Env) Outbox(t testing.TB, to string) []store.Outbox {
 	}
 	return out
 }
+
+// WaitLog waits for a log line that match accepts and returns it; bounded
+// like WaitMail (the stream consumers log asynchronously).
+func (e *Env) WaitLog(t testing.TB, match func(line string) bool) string {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		for _, l := range e.Logs() {
+			if match(l) {
+				return l
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the awaited log line never came")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

@@ -42,6 +42,9 @@ const PortalURL = "http://portal.test"
 // to the test that wrote them.
 const UnpolledOutbox = store.OutboxPrefix + "unpolled#"
 
+// UnpolledTask is the same for task items.
+const UnpolledTask = store.TaskPrefix + "unpolled#"
+
 // Env is the running platform.
 type Env struct {
 	Deps *platform.Deps
@@ -140,7 +143,7 @@ func Start(ctx context.Context) (*Env, func(), error) {
 	srv := httptest.NewServer(gw)
 	pctx, stopPoller := context.WithCancel(ctx)
 	pollers := gateway.Pollers(dynamodbstreams.NewFromConfig(awsCfg), res.Table, d,
-		func(pk string) bool { return strings.HasPrefix(pk, UnpolledOutbox) })
+		func(pk string) bool { return strings.HasPrefix(pk, UnpolledOutbox) || strings.HasPrefix(pk, UnpolledTask) })
 	var wg sync.WaitGroup
 	for _, p := range pollers {
 		wg.Go(func() { _ = p.Run(pctx) })
