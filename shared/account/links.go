@@ -114,4 +114,3 @@ func EndSessions(now int64) expression.UpdateBuilder {
 	return expression.Set(expression.Name("sessionsValidAfter"), expression.Value(now+1)).
 		Add(expression.Name("version"), expression.Value(1))
 }
-

@@ -143,7 +143,9 @@ func Start(ctx context.Context) (*Env, func(), error) {
 	srv := httptest.NewServer(gw)
 	pctx, stopPoller := context.WithCancel(ctx)
 	pollers := gateway.Pollers(dynamodbstreams.NewFromConfig(awsCfg), res.Table, d,
-		func(pk string) bool { return strings.HasPrefix(pk, UnpolledOutbox) || strings.HasPrefix(pk, UnpolledTask) })
+		func(pk string) bool {
+			return strings.HasPrefix(pk, UnpolledOutbox) || strings.HasPrefix(pk, UnpolledTask)
+		})
 	var wg sync.WaitGroup
 	for _, p := range pollers {
 		wg.Go(func() { _ = p.Run(pctx) })
