@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/kartamieszkanca/platform/shared/account"
 	"github.com/kartamieszkanca/platform/shared/entry"
+	"github.com/kartamieszkanca/platform/shared/phone"
 )
 
-func main() { entry.HTTP("delete-account-phone", account.DeletePhone) }
+func main() { entry.HTTP("delete-account-phone", phone.Delete) }

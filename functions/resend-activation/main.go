@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/kartamieszkanca/platform/shared/account"
+	"github.com/kartamieszkanca/platform/shared/auth"
 	"github.com/kartamieszkanca/platform/shared/entry"
 )
 
-func main() { entry.HTTP("resend-activation", account.ResendActivation) }
+func main() { entry.HTTP("resend-activation", auth.ResendActivation) }

@@ -17,7 +17,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/kartamieszkanca/platform/shared/account"
 	"github.com/kartamieszkanca/platform/shared/apierr"
+	"github.com/kartamieszkanca/platform/shared/card"
+	"github.com/kartamieszkanca/platform/shared/history"
 	"github.com/kartamieszkanca/platform/shared/platform"
 	"github.com/kartamieszkanca/platform/shared/profile"
 	"github.com/kartamieszkanca/platform/shared/store"
@@ -41,18 +44,18 @@ type View struct {
 	SubmittedAt   *time.Time      `json:"submittedAt,omitempty"`
 	DecidedAt     *time.Time      `json:"decidedAt,omitempty"`
 	Data          json.RawMessage `json:"data,omitempty"`
-	History       []store.Event   `json:"history,omitempty"`
+	History       []history.Event `json:"history,omitempty"`
 }
 
 // ToView is the API's view; full adds data and history.
-func ToView(a *store.Application, full bool) View {
+func ToView(a *Application, full bool) View {
 	v := View{ApplicationID: a.ApplicationID, ProfileID: a.ProfileID, Type: a.Type, Status: a.Status,
 		CreatedAt: a.CreatedAt, SubmittedAt: a.SubmittedAt, DecidedAt: a.DecidedAt}
 	if full {
 		v.Data = json.RawMessage(a.Data)
 		v.History = a.History
 		if v.History == nil {
-			v.History = []store.Event{}
+			v.History = []history.Event{}
 		}
 	}
 	return v
@@ -60,7 +63,7 @@ func ToView(a *store.Application, full bool) View {
 
 // subject reads a profile's cards and applications: one Query over the
 // profile's partition from APP# to CARD#.
-func subject(ctx context.Context, d *platform.Deps, p *store.Profile) (*Subject, error) {
+func subject(ctx context.Context, d *platform.Deps, p *profile.Profile) (*Subject, error) {
 	s := &Subject{D: d, Profile: p, Now: d.Now().UTC()}
 	// "APP#" < "CARD#" < "CARD$": one range holds both kinds.
 	q := store.QueryInput{
@@ -79,13 +82,13 @@ func subject(ctx context.Context, d *platform.Deps, p *store.Profile) (*Subject,
 			switch {
 			case sk == nil:
 			case strings.HasPrefix(sk.Value, store.ApplicationSKPrefix):
-				var a store.Application
+				var a Application
 				if err := attributevalue.UnmarshalMap(it, &a); err != nil {
 					return nil, err
 				}
 				s.Apps = append(s.Apps, a)
 			case strings.HasPrefix(sk.Value, store.CardSKPrefix):
-				var c store.Card
+				var c card.Card
 				if err := attributevalue.UnmarshalMap(it, &c); err != nil {
 					return nil, err
 				}
@@ -100,12 +103,12 @@ func subject(ctx context.Context, d *platform.Deps, p *store.Profile) (*Subject,
 }
 
 // load reads an application of a profile the caller may reach.
-func load(ctx context.Context, d *platform.Deps, acc *store.Account, profileID, appID string) (*store.Profile, *store.Application, error) {
+func load(ctx context.Context, d *platform.Deps, acc *account.Account, profileID, appID string) (*profile.Profile, *Application, error) {
 	p, err := profile.Reach(ctx, store.Of(d), acc, profileID)
 	if err != nil {
 		return nil, nil, err
 	}
-	var a store.Application
+	var a Application
 	err = store.Of(d).Get(ctx, store.ApplicationKey(p.ProfileID, appID), &a)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil, errNotFound
@@ -119,11 +122,11 @@ func load(ctx context.Context, d *platform.Deps, acc *store.Account, profileID, 
 // move changes an application's status in tx: the condition is the status and
 // version it was read in; the history entry is appended; the queue index
 // follows the status (only submitted and in_review are queued).
-func move(tx *store.Tx, a *store.Application, to string, ev store.Event, set func(expression.UpdateBuilder) expression.UpdateBuilder) {
+func move(tx *store.Tx, a *Application, to string, ev history.Event, set func(expression.UpdateBuilder) expression.UpdateBuilder) {
 	upd := expression.Set(expression.Name("status"), expression.Value(to)).
-		Set(expression.Name("history"), expression.ListAppend(expression.Name("history"), expression.Value([]store.Event{ev}))).
+		Set(expression.Name("history"), expression.ListAppend(expression.Name("history"), expression.Value([]history.Event{ev}))).
 		Add(expression.Name("version"), expression.Value(1))
-	if to == store.AppSubmitted || to == store.AppInReview {
+	if to == Submitted || to == InReview {
 		upd = upd.Set(expression.Name("GSI1PK"), expression.Value(store.ReviewQueuePK(to)))
 	} else {
 		upd = upd.Remove(expression.Name("GSI1PK")).Remove(expression.Name("GSI1SK"))
@@ -145,15 +148,15 @@ func move(tx *store.Tx, a *store.Application, to string, ev store.Event, set fun
 // claim adds to tx the claim of a's type for its profile: created only if no
 // open application of the type holds it, so of any number of racing creates
 // one commits and the others are told the type is taken, whatever they read.
-func claim(tx *store.Tx, a *store.Application) {
-	tx.Create(&store.OpenApplication{Key: store.OpenApplicationKey(a.ProfileID, a.Type), ApplicationID: a.ApplicationID,
+func claim(tx *store.Tx, a *Application) {
+	tx.Create(&OpenApplication{Key: store.OpenApplicationKey(a.ProfileID, a.Type), ApplicationID: a.ApplicationID,
 		Type: a.Type, CreatedAt: a.CreatedAt}, notAvailable(ReasonOpenApplication))
 }
 
 // release adds to tx the removal of a's claim; every change that takes an
 // application out of the open statuses carries it. The claim is removed only
 // if it is a's (or absent, for an application opened before claims existed).
-func release(tx *store.Tx, a *store.Application) {
+func release(tx *store.Tx, a *Application) {
 	tx.Delete(store.OpenApplicationKey(a.ProfileID, a.Type),
 		store.Cond(expression.AttributeNotExists(expression.Name("PK")).
 			Or(expression.Name("applicationId").Equal(expression.Value(a.ApplicationID)))),

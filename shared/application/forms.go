@@ -33,46 +33,46 @@ func init() {
 			}
 			return true, ""
 		},
-		CarryOut: func(s *Subject, app *store.Application, f Form, tx *store.Tx) error {
+		CarryOut: func(s *Subject, app *Application, f Form, tx *store.Tx) error {
 			form := f.(*cardIssueForm)
 			issue(s, app, tx, form.CardKind, form.photo, form.PickupPointID)
 			return nil
 		}})
 	register(&Kind{Name: PhysicalCard, Title: "Karta fizyczna", New: func() Form { return &physicalForm{} },
 		Available: func(s *Subject) (bool, string) {
-			virtual := s.cardsWhere(func(c *store.Card) bool { return c.Kind == store.CardVirtual && c.Status == store.CardActive })
-			physical := s.cardsWhere(func(c *store.Card) bool { return c.Kind == store.CardPhysical && c.Status != store.CardCancelled })
+			virtual := s.cardsWhere(func(c *card.Card) bool { return c.Kind == card.Virtual && c.Status == card.Active })
+			physical := s.cardsWhere(func(c *card.Card) bool { return c.Kind == card.Physical && c.Status != card.Cancelled })
 			if len(virtual) == 0 || len(physical) > 0 {
 				return false, ReasonNoVirtualOnly
 			}
 			return true, ""
 		},
-		CarryOut: func(s *Subject, app *store.Application, f Form, tx *store.Tx) error {
+		CarryOut: func(s *Subject, app *Application, f Form, tx *store.Tx) error {
 			form := f.(*physicalForm)
-			v := s.cardsWhere(func(c *store.Card) bool { return c.Kind == store.CardVirtual && c.Status == store.CardActive })
+			v := s.cardsWhere(func(c *card.Card) bool { return c.Kind == card.Virtual && c.Status == card.Active })
 			if len(v) == 0 {
 				return notAvailable(ReasonNoVirtualOnly)
 			}
-			issue(s, app, tx, store.CardPhysical, photoOf(v[0]), form.PickupPointID)
+			issue(s, app, tx, card.Physical, photoOf(v[0]), form.PickupPointID)
 			return nil
 		}})
 	register(&Kind{Name: Duplicate, Title: "Duplikat karty", New: func() Form { return &duplicateForm{} },
 		Available: func(s *Subject) (bool, string) {
-			if len(s.cardsWhere(func(c *store.Card) bool {
-				return c.Kind == store.CardPhysical && (c.Status == store.CardActive || c.Status == store.CardBlocked)
+			if len(s.cardsWhere(func(c *card.Card) bool {
+				return c.Kind == card.Physical && (c.Status == card.Active || c.Status == card.Blocked)
 			})) == 0 {
 				return false, ReasonNoPhysical
 			}
 			return true, ""
 		},
-		CarryOut: func(s *Subject, app *store.Application, f Form, tx *store.Tx) error {
+		CarryOut: func(s *Subject, app *Application, f Form, tx *store.Tx) error {
 			form := f.(*duplicateForm)
 			old := s.card(form.CardID)
 			if old == nil {
 				return apierr.New(NotAvailable, "The card of the duplicate is gone.")
 			}
-			issue(s, app, tx, store.CardPhysical, photoOf(old), form.PickupPointID)
-			if old.Status == store.CardBlocked {
+			issue(s, app, tx, card.Physical, photoOf(old), form.PickupPointID)
+			if old.Status == card.Blocked {
 				// Already blocked (lost, stolen): it now stays blocked for good.
 				tx.Update(old.Key, expression.Set(expression.Name("blockReason"), expression.Value(card.ReasonDuplicate)).
 					Add(expression.Name("version"), expression.Value(1)),
@@ -83,12 +83,12 @@ func init() {
 		}})
 	register(&Kind{Name: DataChange, Title: "Zmiana danych osobowych", New: func() Form { return &dataChangeForm{} },
 		Available: func(s *Subject) (bool, string) {
-			if len(s.cardsWhere(func(c *store.Card) bool { return c.Status == store.CardActive })) == 0 {
+			if len(s.cardsWhere(func(c *card.Card) bool { return c.Status == card.Active })) == 0 {
 				return false, ReasonNoActiveCard
 			}
 			return true, ""
 		},
-		CarryOut: func(s *Subject, app *store.Application, f Form, tx *store.Tx) error {
+		CarryOut: func(s *Subject, app *Application, f Form, tx *store.Tx) error {
 			form := f.(*dataChangeForm)
 			upd := expression.Add(expression.Name("version"), expression.Value(1))
 			for name, v := range map[string]*string{"firstName": form.FirstName, "lastName": form.LastName, "birthDate": form.BirthDate} {
@@ -125,7 +125,7 @@ type cardIssueForm struct {
 }
 
 func (f *cardIssueForm) Validate(c *httpapi.Checks) {
-	if f.CardKind != "" && f.CardKind != store.CardVirtual && f.CardKind != store.CardPhysical {
+	if f.CardKind != "" && f.CardKind != card.Virtual && f.CardKind != card.Physical {
 		c.Fail("data.cardKind", "invalid")
 	}
 	if f.BirthDate != "" {
@@ -141,7 +141,7 @@ func (f *cardIssueForm) Complete(ctx context.Context, s *Subject) error {
 	c.Required("data.firstName", f.FirstName)
 	c.Required("data.lastName", f.LastName)
 	c.BirthDate("data.birthDate", f.BirthDate, s.Now)
-	if c.Required("data.cardKind", f.CardKind) && f.CardKind == store.CardPhysical {
+	if c.Required("data.cardKind", f.CardKind) && f.CardKind == card.Physical {
 		if err := checkPickup(ctx, s, &c, f.PickupPointID); err != nil {
 			return err
 		}
@@ -205,7 +205,7 @@ func (f *duplicateForm) Validate(c *httpapi.Checks) {}
 func (f *duplicateForm) Complete(ctx context.Context, s *Subject) error {
 	var c httpapi.Checks
 	if c.Required("data.cardId", f.CardID) {
-		if old := s.card(f.CardID); old == nil || old.Kind != store.CardPhysical || (old.Status != store.CardActive && old.Status != store.CardBlocked) {
+		if old := s.card(f.CardID); old == nil || old.Kind != card.Physical || (old.Status != card.Active && old.Status != card.Blocked) {
 			c.Fail("data.cardId", "not_a_physical_card")
 		}
 	}

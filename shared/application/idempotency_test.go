@@ -8,6 +8,7 @@ import (
 	"github.com/oklog/ulid/v2"
 
 	"github.com/kartamieszkanca/platform/infra/local/testenv"
+	"github.com/kartamieszkanca/platform/shared/profile"
 	"github.com/kartamieszkanca/platform/shared/store"
 )
 
@@ -20,7 +21,7 @@ func TestIdempotencyKeyIsScopedToThePath(t *testing.T) {
 	p := newPerson(t, e)
 	member := ulid.Make().String()
 	// A family member's profile in the head's household (no route adds one yet).
-	if err := store.Of(e.Deps).Put(context.Background(), &store.Profile{Key: store.ProfileKey(p.profile, member),
+	if err := store.Of(e.Deps).Put(context.Background(), &profile.Profile{Key: store.ProfileKey(p.profile, member),
 		ProfileID: member, HouseholdID: p.profile, FirstName: "Jan", LastName: "Nowak", BirthDate: "2015-06-01",
 		Relationship: "child", Status: "active", CreatedAt: time.Now().UTC(), Version: 1}); err != nil {
 		t.Fatal(err)

@@ -5,13 +5,14 @@ import (
 	"testing"
 
 	"github.com/kartamieszkanca/platform/infra/local/testenv"
+	"github.com/kartamieszkanca/platform/shared/application"
 	"github.com/kartamieszkanca/platform/shared/store"
 )
 
 // stored reads an application item as the table holds it.
-func stored(t *testing.T, e *testenv.Env, p person, id string) store.Application {
+func stored(t *testing.T, e *testenv.Env, p person, id string) application.Application {
 	t.Helper()
-	var a store.Application
+	var a application.Application
 	if err := store.Of(e.Deps).Get(context.Background(), store.ApplicationKey(p.profile, id), &a); err != nil {
 		t.Fatal(err)
 	}

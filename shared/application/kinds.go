@@ -10,7 +10,9 @@ import (
 	"github.com/kartamieszkanca/platform/shared/card"
 	"github.com/kartamieszkanca/platform/shared/httpapi"
 	"github.com/kartamieszkanca/platform/shared/platform"
+	"github.com/kartamieszkanca/platform/shared/profile"
 	"github.com/kartamieszkanca/platform/shared/store"
+	"github.com/kartamieszkanca/platform/shared/upload"
 )
 
 // Types of applications.
@@ -33,12 +35,12 @@ type Form interface {
 // and the platform to check dictionaries and files with.
 type Subject struct {
 	D       *platform.Deps
-	Profile *store.Profile
-	Cards   []store.Card
-	Apps    []store.Application
+	Profile *profile.Profile
+	Cards   []card.Card
+	Apps    []Application
 	Now     time.Time
 	// Verified are the uploads Complete checked, for submit to keep.
-	Verified []*store.Upload
+	Verified []*upload.Upload
 }
 
 // Kind is one type of application: its form, when it is available, and what
@@ -51,7 +53,7 @@ type Kind struct {
 	// Available says whether the subject may file it, and why not.
 	Available func(s *Subject) (bool, string)
 	// CarryOut adds acceptance's changes to tx.
-	CarryOut func(s *Subject, app *store.Application, f Form, tx *store.Tx) error
+	CarryOut func(s *Subject, app *Application, f Form, tx *store.Tx) error
 }
 
 // Kinds is the table of application types.
@@ -114,8 +116,8 @@ func decode(k *Kind, data json.RawMessage) (Form, error) {
 
 // Card helpers for the rules.
 
-func (s *Subject) cardsWhere(ok func(*store.Card) bool) []*store.Card {
-	var out []*store.Card
+func (s *Subject) cardsWhere(ok func(*card.Card) bool) []*card.Card {
+	var out []*card.Card
 	for i := range s.Cards {
 		if ok(&s.Cards[i]) {
 			out = append(out, &s.Cards[i])
@@ -124,11 +126,11 @@ func (s *Subject) cardsWhere(ok func(*store.Card) bool) []*store.Card {
 	return out
 }
 
-func live(c *store.Card) bool {
-	return c.Status == store.CardActive || c.Status == store.CardOrdered || c.Status == store.CardReadyForPickup
+func live(c *card.Card) bool {
+	return c.Status == card.Active || c.Status == card.Ordered || c.Status == card.ReadyForPickup
 }
 
-func (s *Subject) card(id string) *store.Card {
+func (s *Subject) card(id string) *card.Card {
 	for i := range s.Cards {
 		if s.Cards[i].CardID == id {
 			return &s.Cards[i]
@@ -149,16 +151,16 @@ func (s *Subject) open(typ, except string) bool {
 }
 
 func isOpen(status string) bool {
-	return status == store.AppDraft || status == store.AppSubmitted || status == store.AppInReview
+	return status == Draft || status == Submitted || status == InReview
 }
 
 // photo is a card's photo: its upload, object and verified type.
 type photo struct{ id, key, contentType string }
 
-func photoOf(c *store.Card) photo { return photo{c.PhotoUploadID, c.PhotoKey, c.PhotoType} }
+func photoOf(c *card.Card) photo { return photo{c.PhotoUploadID, c.PhotoKey, c.PhotoType} }
 
 // issue adds a new card for an accepted application.
-func issue(s *Subject, app *store.Application, tx *store.Tx, kind string, ph photo, pickup string) {
+func issue(s *Subject, app *Application, tx *store.Tx, kind string, ph photo, pickup string) {
 	card.Issue(tx, card.New{
 		ProfileID: app.ProfileID, HouseholdID: app.HouseholdID, Kind: kind, PhotoUploadID: ph.id, PhotoKey: ph.key,
 		PhotoType: ph.contentType, PickupPointID: pickup, NotifyEmail: app.NotifyEmail, ApplicationID: app.ApplicationID, Actor: "operator",

@@ -11,6 +11,7 @@ import (
 
 	"github.com/kartamieszkanca/platform/shared/apierr"
 	"github.com/kartamieszkanca/platform/shared/card"
+	"github.com/kartamieszkanca/platform/shared/history"
 	"github.com/kartamieszkanca/platform/shared/httpapi"
 	"github.com/kartamieszkanca/platform/shared/outbox"
 	"github.com/kartamieszkanca/platform/shared/platform"
@@ -25,9 +26,9 @@ func Queue(d *platform.Deps) httpapi.Handler {
 	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
 		status := r.Query["status"]
 		if status == "" {
-			status = store.AppSubmitted
+			status = Submitted
 		}
-		if status != store.AppSubmitted && status != store.AppInReview {
+		if status != Submitted && status != InReview {
 			return nil, apierr.Invalid(apierr.FieldError{Field: "status", Code: "not_queued"})
 		}
 		pk := store.ReviewQueuePK(status)
@@ -49,12 +50,12 @@ func Queue(d *platform.Deps) httpapi.Handler {
 
 // byID loads an application by its id alone (operator routes): the id names
 // its owner, so this is one read.
-func byID(ctx context.Context, d *platform.Deps, id string) (*store.Application, error) {
+func byID(ctx context.Context, d *platform.Deps, id string) (*Application, error) {
 	owner, ok := store.OwnerOf(id)
 	if !ok {
 		return nil, errNotFound
 	}
-	var a store.Application
+	var a Application
 	if err := store.Of(d).Get(ctx, store.ApplicationKey(owner, id), &a); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return nil, errNotFound
@@ -65,8 +66,8 @@ func byID(ctx context.Context, d *platform.Deps, id string) (*store.Application,
 }
 
 // profileOf loads an application's profile.
-func profileOf(ctx context.Context, d *platform.Deps, a *store.Application) (*store.Profile, error) {
-	var p store.Profile
+func profileOf(ctx context.Context, d *platform.Deps, a *Application) (*profile.Profile, error) {
+	var p profile.Profile
 	if err := store.Of(d).Get(ctx, store.ProfileKey(a.HouseholdID, a.ProfileID), &p); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return nil, errNotFound // the profile was removed
@@ -135,7 +136,7 @@ func ReviewGet(d *platform.Deps) httpapi.Handler {
 			}
 		}
 		// One round trip for all files; a draft may name a file never sent.
-		var ups []store.Upload
+		var ups []upload.Upload
 		if err := store.Of(d).GetMany(ctx, keys, &ups); err != nil {
 			return nil, err
 		}
@@ -158,11 +159,11 @@ func StartReview(d *platform.Deps) httpapi.Handler {
 		if err != nil {
 			return nil, err
 		}
-		if a.Status != store.AppSubmitted {
+		if a.Status != Submitted {
 			return nil, apierr.New(StateChanged, "Only a submitted application can be taken into review; this one is %s.", a.Status)
 		}
 		tx := &store.Tx{}
-		move(tx, a, store.AppInReview, store.Event{Status: store.AppInReview, At: d.Now().UTC(), Actor: "operator"}, nil)
+		move(tx, a, InReview, history.Event{Status: InReview, At: d.Now().UTC(), Actor: "operator"}, nil)
 		return httpapi.JSON(200, ToView(a, true)).With(tx), nil
 	}
 }
@@ -194,7 +195,7 @@ func Decide(d *platform.Deps) httpapi.Handler {
 		if err != nil {
 			return nil, err
 		}
-		if a.Status != store.AppSubmitted && a.Status != store.AppInReview {
+		if a.Status != Submitted && a.Status != InReview {
 			return nil, apierr.New(StateChanged, "The application is %s: there is nothing to decide.", a.Status)
 		}
 		k := Kinds[a.Type]
@@ -205,7 +206,7 @@ func Decide(d *platform.Deps) httpapi.Handler {
 			}
 			a.DecidedAt = &now
 			tx := &store.Tx{}
-			move(tx, a, store.AppRejected, store.Event{Status: store.AppRejected, At: now, Actor: "operator", Comment: b.Comment}, decided)
+			move(tx, a, Rejected, history.Event{Status: Rejected, At: now, Actor: "operator", Comment: b.Comment}, decided)
 			outbox.Enqueue(tx, now, "app-decided#"+a.ApplicationID, outbox.AppRejected, a.NotifyEmail, mailData(d, a, k, b.Comment), nil)
 			return httpapi.JSON(200, ToView(a, true)).With(tx), nil
 		}
@@ -225,16 +226,16 @@ func Decide(d *platform.Deps) httpapi.Handler {
 
 // acceptResponse builds the acceptance: one update of the application to
 // completed (history: accepted, completed), the type's changes, the mail.
-func acceptResponse(ctx context.Context, d *platform.Deps, s *Subject, a *store.Application, k *Kind, f Form, comment string, now time.Time) (*httpapi.Response, error) {
+func acceptResponse(ctx context.Context, d *platform.Deps, s *Subject, a *Application, k *Kind, f Form, comment string, now time.Time) (*httpapi.Response, error) {
 	var resp *httpapi.Response
 	err := card.Commit(ctx, store.Of(d), func() (*store.Tx, error) {
 		app := *a
-		app.History = append([]store.Event(nil), a.History...)
+		app.History = append([]history.Event(nil), a.History...)
 		tx := &store.Tx{}
-		accepted := store.Event{Status: store.AppAccepted, At: now, Actor: "operator", Comment: comment}
-		completed := store.Event{Status: store.AppCompleted, At: now, Actor: "operator"}
-		upd := expression.Set(expression.Name("status"), expression.Value(store.AppCompleted)).
-			Set(expression.Name("history"), expression.ListAppend(expression.Name("history"), expression.Value([]store.Event{accepted, completed}))).
+		accepted := history.Event{Status: Accepted, At: now, Actor: "operator", Comment: comment}
+		completed := history.Event{Status: Completed, At: now, Actor: "operator"}
+		upd := expression.Set(expression.Name("status"), expression.Value(Completed)).
+			Set(expression.Name("history"), expression.ListAppend(expression.Name("history"), expression.Value([]history.Event{accepted, completed}))).
 			Set(expression.Name("decidedAt"), expression.Value(now)).
 			Add(expression.Name("version"), expression.Value(1)).
 			Remove(expression.Name("GSI1PK")).Remove(expression.Name("GSI1SK"))
@@ -246,7 +247,7 @@ func acceptResponse(ctx context.Context, d *platform.Deps, s *Subject, a *store.
 			return nil, err
 		}
 		outbox.Enqueue(tx, now, "app-decided#"+app.ApplicationID, outbox.AppAccepted, app.NotifyEmail, mailData(d, &app, k, comment), nil)
-		app.Status, app.DecidedAt = store.AppCompleted, &now
+		app.Status, app.DecidedAt = Completed, &now
 		app.History = append(app.History, accepted, completed)
 		resp = httpapi.JSON(200, ToView(&app, true))
 		return tx, nil

@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 
 	"github.com/kartamieszkanca/platform/shared/apierr"
+	"github.com/kartamieszkanca/platform/shared/history"
 	"github.com/kartamieszkanca/platform/shared/httpapi"
 	"github.com/kartamieszkanca/platform/shared/outbox"
 	"github.com/kartamieszkanca/platform/shared/platform"
@@ -94,10 +95,10 @@ func Create(d *platform.Deps) httpapi.Handler {
 			return nil, notAvailable(why)
 		}
 		id := store.OwnedID(p.ProfileID)
-		a := &store.Application{
+		a := &Application{
 			Key: store.ApplicationKey(p.ProfileID, id), ApplicationID: id, ProfileID: p.ProfileID, HouseholdID: p.HouseholdID,
-			Type: k.Name, Status: store.AppDraft, Data: data, CreatedAt: s.Now,
-			History: []store.Event{{Status: store.AppDraft, At: s.Now, Actor: "resident"}}, Version: 1,
+			Type: k.Name, Status: Draft, Data: data, CreatedAt: s.Now,
+			History: []history.Event{{Status: Draft, At: s.Now, Actor: "resident"}}, Version: 1,
 		}
 		tx := &store.Tx{}
 		tx.Create(a, nil)
@@ -106,8 +107,8 @@ func Create(d *platform.Deps) httpapi.Handler {
 	})
 }
 
-var statuses = map[string]bool{store.AppDraft: true, store.AppSubmitted: true, store.AppInReview: true, store.AppAccepted: true,
-	store.AppRejected: true, store.AppCompleted: true, store.AppCancelled: true}
+var statuses = map[string]bool{Draft: true, Submitted: true, InReview: true, Accepted: true,
+	Rejected: true, Completed: true, Cancelled: true}
 
 // filters reads a list's ?type= and the given status into one filter; an
 // unknown value is 422.
@@ -137,7 +138,7 @@ func filters(r *httpapi.Request, status string) (*expression.ConditionBuilder, e
 
 // listPage answers one page of applications (without data and history).
 func listPage(ctx context.Context, d *platform.Deps, q store.QueryInput) (*httpapi.Response, error) {
-	var apps []store.Application
+	var apps []Application
 	next, err := store.Of(d).Query(ctx, q, &apps)
 	if err != nil {
 		return nil, err
@@ -203,7 +204,7 @@ func Update(d *platform.Deps) httpapi.Handler {
 		if err != nil {
 			return nil, err
 		}
-		if a.Status != store.AppDraft {
+		if a.Status != Draft {
 			return nil, apierr.New(StateChanged, "Only a draft can be changed.")
 		}
 		data, err := formData(Kinds[a.Type], b.Data)
@@ -213,7 +214,7 @@ func Update(d *platform.Deps) httpapi.Handler {
 		tx := &store.Tx{}
 		tx.Update(a.Key, expression.Set(expression.Name("data"), expression.Value(data)).
 			Add(expression.Name("version"), expression.Value(1)),
-			store.Cond(expression.Name("status").Equal(expression.Value(store.AppDraft)).
+			store.Cond(expression.Name("status").Equal(expression.Value(Draft)).
 				And(expression.Name("version").Equal(expression.Value(a.Version)))),
 			apierr.New(StateChanged, "The application was changed at the same time; read it again."))
 		a.Data = data
@@ -230,7 +231,7 @@ func Submit(d *platform.Deps) httpapi.Handler {
 		if err != nil {
 			return nil, err
 		}
-		if a.Status != store.AppDraft {
+		if a.Status != Draft {
 			return nil, apierr.New(StateChanged, "Only a draft can be submitted; this one is %s.", a.Status)
 		}
 		k, s, _, err := ready(ctx, d, p, a)
@@ -252,7 +253,7 @@ func Submit(d *platform.Deps) httpapi.Handler {
 			}
 			upload.MarkVerified(tx, u)
 		}
-		move(tx, a, store.AppSubmitted, store.Event{Status: store.AppSubmitted, At: now, Actor: "resident"},
+		move(tx, a, Submitted, history.Event{Status: Submitted, At: now, Actor: "resident"},
 			func(u expression.UpdateBuilder) expression.UpdateBuilder {
 				return u.Set(expression.Name("submittedAt"), expression.Value(now)).
 					Set(expression.Name("GSI1SK"), expression.Value(now.Format(timeKey)+"#"+a.ApplicationID)).
@@ -267,7 +268,7 @@ func Submit(d *platform.Deps) httpapi.Handler {
 // ready checks an application against the rules as they are now: the type is
 // available to the profile and the form complete, its files verified. Submit
 // and acceptance both ask, since acceptance carries out what it checks.
-func ready(ctx context.Context, d *platform.Deps, p *store.Profile, a *store.Application) (*Kind, *Subject, Form, error) {
+func ready(ctx context.Context, d *platform.Deps, p *profile.Profile, a *Application) (*Kind, *Subject, Form, error) {
 	k := Kinds[a.Type]
 	s, err := subject(ctx, d, p)
 	if err != nil {
@@ -289,7 +290,7 @@ func ready(ctx context.Context, d *platform.Deps, p *store.Profile, a *store.App
 // timeKey sorts instants as strings in the queue index.
 const timeKey = "2006-01-02T15:04:05.000000Z"
 
-func mailData(d *platform.Deps, a *store.Application, k *Kind, comment string) map[string]string {
+func mailData(d *platform.Deps, a *Application, k *Kind, comment string) map[string]string {
 	return map[string]string{"typeName": k.Title, "applicationId": a.ApplicationID, "comment": comment,
 		"link": d.Config.PortalURL + "/applications/" + a.ApplicationID}
 }
@@ -304,13 +305,13 @@ func Delete(d *platform.Deps) httpapi.Handler {
 		}
 		tx := &store.Tx{}
 		switch a.Status {
-		case store.AppDraft:
-			tx.Delete(a.Key, store.Cond(expression.Name("status").Equal(expression.Value(store.AppDraft)).
+		case Draft:
+			tx.Delete(a.Key, store.Cond(expression.Name("status").Equal(expression.Value(Draft)).
 				And(expression.Name("version").Equal(expression.Value(a.Version)))),
 				apierr.New(StateChanged, "The application was changed at the same time; read it again."))
 			release(tx, a)
-		case store.AppSubmitted, store.AppInReview:
-			move(tx, a, store.AppCancelled, store.Event{Status: store.AppCancelled, At: d.Now().UTC(), Actor: "resident"}, nil)
+		case Submitted, InReview:
+			move(tx, a, Cancelled, history.Event{Status: Cancelled, At: d.Now().UTC(), Actor: "resident"}, nil)
 		default:
 			return nil, apierr.New(StateChanged, "A %s application can no longer be cancelled.", a.Status)
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 
 	"github.com/kartamieszkanca/platform/shared/apierr"
+	"github.com/kartamieszkanca/platform/shared/history"
 	"github.com/kartamieszkanca/platform/shared/store"
 )
 
@@ -88,22 +89,22 @@ type New struct {
 // Issue adds a new card to tx: the card and its number claim,
 // which the table keeps unique. A virtual card is active at once; a physical one
 // is ordered.
-func Issue(tx *store.Tx, n New, now time.Time) *store.Card {
-	status := store.CardActive
-	if n.Kind == store.CardPhysical {
-		status = store.CardOrdered
+func Issue(tx *store.Tx, n New, now time.Time) *Card {
+	status := Active
+	if n.Kind == Physical {
+		status = Ordered
 	}
-	c := &store.Card{
+	c := &Card{
 		Key:    store.CardKey(n.ProfileID, store.OwnedID(n.ProfileID)),
 		Number: Number(), Kind: n.Kind, Status: status, ProfileID: n.ProfileID, HouseholdID: n.HouseholdID,
 		ValidFrom: now.Format(time.DateOnly), ValidTo: now.AddDate(validYears, 0, 0).Format(time.DateOnly),
 		PhotoUploadID: n.PhotoUploadID, PhotoKey: n.PhotoKey, PhotoType: n.PhotoType, PickupPointID: n.PickupPointID, NotifyEmail: n.NotifyEmail,
 		ApplicationID: n.ApplicationID, CreatedAt: now,
-		History: []store.Event{{Status: status, At: now, Actor: n.Actor}}, Version: 1,
+		History: []history.Event{{Status: status, At: now, Actor: n.Actor}}, Version: 1,
 	}
 	c.CardID = c.SK[len(store.CardSKPrefix):]
 	tx.Create(c, nil)
-	tx.Create(&store.Ref{Key: store.CardNumberKey(c.Number), ProfileID: n.ProfileID, HouseholdID: n.HouseholdID, ItemID: c.CardID}, errNumberTaken)
+	tx.Create(&NumberClaim{Key: store.CardNumberKey(c.Number), ProfileID: n.ProfileID, HouseholdID: n.HouseholdID, ItemID: c.CardID}, errNumberTaken)
 	return c
 }
 
@@ -124,9 +125,9 @@ func Commit(ctx context.Context, t *store.Table, build func() (*store.Tx, error)
 
 // transition changes a card's status in tx, conditioned on the statuses it may
 // leave and the version read, and appends the history entry.
-func transition(tx *store.Tx, c *store.Card, to string, ev store.Event, set func(expression.UpdateBuilder) expression.UpdateBuilder, onFail error) {
+func transition(tx *store.Tx, c *Card, to string, ev history.Event, set func(expression.UpdateBuilder) expression.UpdateBuilder, onFail error) {
 	upd := expression.Set(expression.Name("status"), expression.Value(to)).
-		Set(expression.Name("history"), expression.ListAppend(expression.Name("history"), expression.Value([]store.Event{ev}))).
+		Set(expression.Name("history"), expression.ListAppend(expression.Name("history"), expression.Value([]history.Event{ev}))).
 		Add(expression.Name("version"), expression.Value(1))
 	if set != nil {
 		upd = set(upd)
@@ -135,14 +136,14 @@ func transition(tx *store.Tx, c *store.Card, to string, ev store.Event, set func
 }
 
 // BlockIn adds the block of a card to tx (resident's block, or a duplicate's).
-func BlockIn(tx *store.Tx, c *store.Card, reason, actor string, now time.Time) error {
+func BlockIn(tx *store.Tx, c *Card, reason, actor string, now time.Time) error {
 	switch c.Status {
-	case store.CardBlocked:
+	case Blocked:
 		return apierr.New(AlreadyBlocked, "The card is already blocked.")
-	case store.CardCancelled:
+	case Cancelled:
 		return apierr.New(WrongState, "A cancelled card cannot be blocked.")
 	}
-	transition(tx, c, store.CardBlocked, store.Event{Status: store.CardBlocked, At: now, Actor: actor, Comment: reason},
+	transition(tx, c, Blocked, history.Event{Status: Blocked, At: now, Actor: actor, Comment: reason},
 		func(u expression.UpdateBuilder) expression.UpdateBuilder {
 			return u.Set(expression.Name("blockReason"), expression.Value(reason)).
 				Set(expression.Name("statusBeforeBlock"), expression.Value(c.Status))

@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 
 	"github.com/kartamieszkanca/platform/shared/apierr"
+	"github.com/kartamieszkanca/platform/shared/history"
 	"github.com/kartamieszkanca/platform/shared/httpapi"
 	"github.com/kartamieszkanca/platform/shared/outbox"
 	"github.com/kartamieszkanca/platform/shared/platform"
@@ -17,32 +18,32 @@ import (
 
 // View is a card as the API shows it.
 type View struct {
-	CardID        string        `json:"cardId"`
-	Number        string        `json:"number"`
-	Kind          string        `json:"kind"`
-	Status        string        `json:"status"`
-	BlockReason   *string       `json:"blockReason"`
-	ValidFrom     string        `json:"validFrom"`
-	ValidTo       string        `json:"validTo"`
-	PhotoURL      *string       `json:"photoUrl"`
-	PickupPointID *string       `json:"pickupPointId,omitempty"`
-	Packages      []any         `json:"packages"`
-	Identifiers   []any         `json:"identifiers"`
-	History       []store.Event `json:"history,omitempty"`
+	CardID        string          `json:"cardId"`
+	Number        string          `json:"number"`
+	Kind          string          `json:"kind"`
+	Status        string          `json:"status"`
+	BlockReason   *string         `json:"blockReason"`
+	ValidFrom     string          `json:"validFrom"`
+	ValidTo       string          `json:"validTo"`
+	PhotoURL      *string         `json:"photoUrl"`
+	PickupPointID *string         `json:"pickupPointId,omitempty"`
+	Packages      []any           `json:"packages"`
+	Identifiers   []any           `json:"identifiers"`
+	History       []history.Event `json:"history,omitempty"`
 }
 
 // ToView is the API's view of a card; photo links are presigned (no I/O).
-func ToView(ctx context.Context, d *platform.Deps, c *store.Card, withHistory bool) View {
+func ToView(ctx context.Context, d *platform.Deps, c *Card, withHistory bool) View {
 	v := View{CardID: c.CardID, Number: c.Number, Kind: c.Kind, Status: c.Status, ValidFrom: c.ValidFrom, ValidTo: c.ValidTo,
 		Packages: []any{}, Identifiers: []any{}}
-	if c.BlockReason != "" && c.Status == store.CardBlocked {
+	if c.BlockReason != "" && c.Status == Blocked {
 		v.BlockReason = &c.BlockReason
 	}
 	if c.PickupPointID != "" {
 		v.PickupPointID = &c.PickupPointID
 	}
 	if c.PhotoKey != "" {
-		photo := &store.Upload{ObjectKey: c.PhotoKey, Purpose: upload.Photo, ContentType: c.PhotoType}
+		photo := &upload.Upload{ObjectKey: c.PhotoKey, Purpose: upload.Photo, ContentType: c.PhotoType}
 		if url, _, err := upload.PresignGet(ctx, d, photo); err == nil {
 			v.PhotoURL = &url
 		}
@@ -54,8 +55,8 @@ func ToView(ctx context.Context, d *platform.Deps, c *store.Card, withHistory bo
 }
 
 // OfProfile lists a profile's cards, newest first: one Query.
-func OfProfile(ctx context.Context, t *store.Table, profileID string) ([]store.Card, error) {
-	var cs []store.Card
+func OfProfile(ctx context.Context, t *store.Table, profileID string) ([]Card, error) {
+	var cs []Card
 	_, err := t.Query(ctx, store.QueryInput{
 		KeyCond: expression.Key("PK").Equal(expression.Value(store.ProfilePK(profileID))).
 			And(expression.Key("SK").BeginsWith(store.CardSKPrefix)),
@@ -86,8 +87,8 @@ func List(d *platform.Deps) httpapi.Handler {
 var errNotFound = apierr.New(apierr.NotFound, "No such card.")
 
 // Load reads a card of a profile; a missing one is 404.
-func Load(ctx context.Context, t *store.Table, profileID, cardID string) (*store.Card, error) {
-	var c store.Card
+func Load(ctx context.Context, t *store.Table, profileID, cardID string) (*Card, error) {
+	var c Card
 	err := t.Get(ctx, store.CardKey(profileID, cardID), &c)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errNotFound
@@ -122,13 +123,13 @@ func Block(d *platform.Deps) httpapi.Handler {
 		if err := BlockIn(tx, c, b.Reason, "resident", now); err != nil {
 			return nil, err
 		}
-		c.StatusBeforeBlock, c.Status, c.BlockReason = c.Status, store.CardBlocked, b.Reason
+		c.StatusBeforeBlock, c.Status, c.BlockReason = c.Status, Blocked, b.Reason
 		return httpapi.JSON(200, ToView(ctx, d, c, false)).With(tx), nil
 	})
 }
 
 // byID loads a card by its id alone (operator routes): the id names its owner.
-func byID(ctx context.Context, t *store.Table, cardID string) (*store.Card, error) {
+func byID(ctx context.Context, t *store.Table, cardID string) (*Card, error) {
 	owner, ok := store.OwnerOf(cardID)
 	if !ok {
 		return nil, errNotFound
@@ -144,7 +145,7 @@ func Unblock(d *platform.Deps) httpapi.Handler {
 		if err != nil {
 			return nil, err
 		}
-		if c.Status != store.CardBlocked {
+		if c.Status != Blocked {
 			return nil, apierr.New(WrongState, "The card is not blocked.")
 		}
 		if c.BlockReason == ReasonDuplicate {
@@ -152,11 +153,11 @@ func Unblock(d *platform.Deps) httpapi.Handler {
 		}
 		back := c.StatusBeforeBlock
 		if back == "" {
-			back = store.CardActive
+			back = Active
 		}
 		now := d.Now().UTC()
 		tx := &store.Tx{}
-		ev := store.Event{Status: back, At: now, Actor: "operator", Comment: "unblocked"}
+		ev := history.Event{Status: back, At: now, Actor: "operator", Comment: "unblocked"}
 		transition(tx, c, back, ev,
 			func(u expression.UpdateBuilder) expression.UpdateBuilder {
 				return u.Remove(expression.Name("blockReason")).Remove(expression.Name("statusBeforeBlock"))
@@ -172,7 +173,7 @@ type statusBody struct {
 }
 
 func (b *statusBody) Validate(c *httpapi.Checks) {
-	if b.Status != store.CardReadyForPickup && b.Status != store.CardActive {
+	if b.Status != ReadyForPickup && b.Status != Active {
 		c.Fail("status", "invalid")
 	}
 }
@@ -185,20 +186,20 @@ func SetStatus(d *platform.Deps) httpapi.Handler {
 		if err != nil {
 			return nil, err
 		}
-		from := map[string]string{store.CardReadyForPickup: store.CardOrdered, store.CardActive: store.CardReadyForPickup}[b.Status]
-		if c.Kind != store.CardPhysical || c.Status != from {
+		from := map[string]string{ReadyForPickup: Ordered, Active: ReadyForPickup}[b.Status]
+		if c.Kind != Physical || c.Status != from {
 			return nil, apierr.New(WrongState, "A %s card in status %s cannot become %s.", c.Kind, c.Status, b.Status)
 		}
 		now := d.Now().UTC()
 		tx := &store.Tx{}
-		transition(tx, c, b.Status, store.Event{Status: b.Status, At: now, Actor: "operator"}, nil,
+		transition(tx, c, b.Status, history.Event{Status: b.Status, At: now, Actor: "operator"}, nil,
 			apierr.New(WrongState, "The card was changed at the same time; read it again."))
-		if b.Status == store.CardReadyForPickup && c.NotifyEmail != "" {
+		if b.Status == ReadyForPickup && c.NotifyEmail != "" {
 			outbox.Enqueue(tx, now, "card-ready#"+c.CardID, outbox.CardReady, c.NotifyEmail,
 				map[string]string{"number": c.Number, "pickupPoint": c.PickupPointID, "link": d.Config.PortalURL + "/cards"}, nil)
 		}
 		c.Status = b.Status
-		c.History = append(c.History, store.Event{Status: b.Status, At: now, Actor: "operator"})
+		c.History = append(c.History, history.Event{Status: b.Status, At: now, Actor: "operator"})
 		return httpapi.JSON(200, ToView(ctx, d, c, true)).With(tx), nil
 	})
 }

@@ -33,7 +33,7 @@ func QR(d *platform.Deps) httpapi.Handler {
 		if err != nil {
 			return nil, err
 		}
-		if c.Kind != store.CardVirtual || c.Status != store.CardActive {
+		if c.Kind != card.Virtual || c.Status != card.Active {
 			return nil, apierr.New(card.WrongState, "Only an active virtual card has a QR code.")
 		}
 		s, err := qrtoken.SignerOf(d)

@@ -4,8 +4,8 @@
 package catalog
 
 import (
-	"github.com/kartamieszkanca/platform/shared/account"
 	"github.com/kartamieszkanca/platform/shared/application"
+	"github.com/kartamieszkanca/platform/shared/auth"
 	"github.com/kartamieszkanca/platform/shared/card"
 	"github.com/kartamieszkanca/platform/shared/cardqr"
 	"github.com/kartamieszkanca/platform/shared/dictionary"
@@ -26,16 +26,16 @@ var HTTP = map[string]entry.HTTPFactory{
 	"list-consent-clauses": dictionary.GetClauses,
 	"get-dictionary":       dictionary.Get,
 	"register":             signup.Register,
-	"activate":             account.Activate,
-	"resend-activation":    account.ResendActivation,
-	"login":                account.Login,
-	"refresh":              account.Refresh,
-	"logout":               account.Logout,
-	"forgot-password":      account.ForgotPassword,
+	"activate":             auth.Activate,
+	"resend-activation":    auth.ResendActivation,
+	"login":                auth.Login,
+	"refresh":              auth.Refresh,
+	"logout":               auth.Logout,
+	"forgot-password":      auth.ForgotPassword,
 	"reset-password":       password.Reset,
-	"get-account":          account.Get,
+	"get-account":          auth.Get,
 	"put-account-phone":    phone.Put,
-	"delete-account-phone": account.DeletePhone,
+	"delete-account-phone": phone.Delete,
 	"change-password":      password.Change,
 	"list-profiles":        profile.List,
 	"get-profile":          profile.Get,

@@ -17,12 +17,12 @@ import (
 	"github.com/kartamieszkanca/platform/shared/application"
 	"github.com/kartamieszkanca/platform/shared/card"
 	"github.com/kartamieszkanca/platform/shared/dictionary"
+	"github.com/kartamieszkanca/platform/shared/history"
 	"github.com/kartamieszkanca/platform/shared/httpapi"
 	"github.com/kartamieszkanca/platform/shared/identity"
 	"github.com/kartamieszkanca/platform/shared/profile"
 	"github.com/kartamieszkanca/platform/shared/qrtoken"
 	"github.com/kartamieszkanca/platform/shared/routes"
-	"github.com/kartamieszkanca/platform/shared/store"
 	"github.com/kartamieszkanca/platform/shared/upload"
 )
 
@@ -357,7 +357,7 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		// /consents/clauses also sends the table keys PK and SK.
 		{schema: "Clause", value: dictionary.Clause{}},
 		{schema: "UploadCreated", value: upload.Created{}},
-		{schema: "HistoryEntry", value: store.Event{}},
+		{schema: "HistoryEntry", value: history.Event{}},
 		// Lists and the queue build their items with ToView(a, false).
 		{schema: "Application", value: application.View{}, omit: []string{"data", "history"}},
 		{schema: "ApplicationDetail", value: application.View{}},

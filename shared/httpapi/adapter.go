@@ -15,6 +15,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/kartamieszkanca/platform/shared/account"
 	"github.com/kartamieszkanca/platform/shared/apierr"
 	"github.com/kartamieszkanca/platform/shared/routes"
 	"github.com/kartamieszkanca/platform/shared/store"
@@ -89,7 +90,7 @@ func (a *Adapter) serve(ctx context.Context, r *Request, ev events.APIGatewayV2H
 	if r.Caller != nil {
 		caller = "account:" + r.Caller.Sub
 	}
-	rec := &store.Idempotency{Key: store.IdempotencyKey(caller, a.Route.Method+" "+r.Path(), key), BodyHash: bodyHash}
+	rec := &Idempotency{Key: store.IdempotencyKey(caller, a.Route.Method+" "+r.Path(), key), BodyHash: bodyHash}
 	// No read first: the record is written with the change, so a retry's own
 	// write fails on it and the retry replays the stored answer (or, with
 	// another body, is refused) — one round trip less for every first request.
@@ -99,7 +100,7 @@ func (a *Adapter) serve(ctx context.Context, r *Request, ev events.APIGatewayV2H
 // run calls the handler and commits its writes; with an idempotency record the
 // record is written in the same transaction, so of two racing retries one
 // commits and the other replays its answer.
-func (a *Adapter) run(ctx context.Context, r *Request, rec *store.Idempotency) (*Response, error) {
+func (a *Adapter) run(ctx context.Context, r *Request, rec *Idempotency) (*Response, error) {
 	resp, err := a.Handler(ctx, r)
 	if err != nil {
 		if rec != nil && apierr.From(err) != nil {
@@ -148,8 +149,8 @@ func (a *Adapter) run(ctx context.Context, r *Request, rec *store.Idempotency) (
 var errReplay = errors.New("idempotency record exists")
 
 // replay answers the stored first answer, or nil when there is none.
-func (a *Adapter) replay(ctx context.Context, rec *store.Idempotency) (*Response, error) {
-	var old store.Idempotency
+func (a *Adapter) replay(ctx context.Context, rec *Idempotency) (*Response, error) {
+	var old Idempotency
 	err := a.Table.Get(ctx, rec.Key, &old)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil
@@ -183,7 +184,7 @@ func (a *Adapter) authorize(ctx context.Context, r *Request) error {
 	if !a.Route.Access.Admits(r.Caller.Groups) {
 		return apierr.New(apierr.Forbidden, "Your role may not use this endpoint.")
 	}
-	var acc store.Account
+	var acc account.Account
 	err := a.Table.Get(ctx, store.AccountKey(r.Caller.Sub), &acc)
 	if errors.Is(err, store.ErrNotFound) {
 		return apierr.New(apierr.Unauthorized, "The account does not exist.")
@@ -191,27 +192,10 @@ func (a *Adapter) authorize(ctx context.Context, r *Request) error {
 	if err != nil {
 		return err
 	}
-	if err := CheckAccount(&acc, r.Caller.AuthTime); err != nil {
+	if err := account.Check(&acc, r.Caller.AuthTime); err != nil {
 		return err
 	}
 	r.Account = &acc
-	return nil
-}
-
-// CheckAccount is the account-state gate, shared with login and refresh.
-func CheckAccount(acc *store.Account, authTime int64) error {
-	switch acc.Status {
-	case store.AccountActive:
-	case store.AccountPending:
-		return apierr.New(apierr.AccountNotActivated, "The account is not activated yet; follow the link in the activation mail.")
-	case store.AccountBlocked:
-		return apierr.New(apierr.AccountBlocked, "The account is blocked.")
-	default:
-		return apierr.New(apierr.Unauthorized, "The account does not exist.")
-	}
-	if authTime != 0 && authTime < acc.SessionsValidAfter {
-		return apierr.New(apierr.Unauthorized, "This session has ended; log in again.")
-	}
 	return nil
 }
 

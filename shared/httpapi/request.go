@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/kartamieszkanca/platform/shared/account"
 	"github.com/kartamieszkanca/platform/shared/routes"
 	"github.com/kartamieszkanca/platform/shared/store"
 )
@@ -38,7 +39,7 @@ type Request struct {
 	// Caller and Account are set on authenticated routes; Account has passed the
 	// state check (active, session not ended).
 	Caller  *Caller
-	Account *store.Account
+	Account *account.Account
 	// Token is the bearer token as sent, for the few handlers that hand it on.
 	Token string
 }

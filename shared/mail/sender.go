@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sesv2/types"
 
 	"github.com/kartamieszkanca/platform/shared/apierr"
+	"github.com/kartamieszkanca/platform/shared/outbox"
 	"github.com/kartamieszkanca/platform/shared/platform"
 	"github.com/kartamieszkanca/platform/shared/store"
 )
@@ -58,7 +59,7 @@ func (s *Sender) HandleStream(ctx context.Context, ev events.DynamoDBEvent) (eve
 
 // Send sends one outbox mail unless it was sent already.
 func (s *Sender) Send(ctx context.Context, k store.Key) error {
-	var m store.Outbox
+	var m outbox.Item
 	if err := s.Table.Get(ctx, k, &m); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return nil // expired and removed: nothing to send

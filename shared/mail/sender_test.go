@@ -69,7 +69,7 @@ func TestSenderSurvivesOutage(t *testing.T) {
 		if err != nil || len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != "1" {
 			t.Fatalf("attempt %d during the outage: %+v %v", attempt, resp, err)
 		}
-		var m store.Outbox
+		var m outbox.Item
 		if err := store.Of(e.Deps).Get(context.Background(), k, &m); err != nil || m.SentAt != 0 || m.LeaseUntil != 0 {
 			t.Fatalf("after failed attempt %d: %+v %v", attempt, m, err)
 		}
@@ -83,7 +83,7 @@ func TestSenderSurvivesOutage(t *testing.T) {
 	if n := calls.Load(); n != 3 {
 		t.Fatalf("%d SES calls, want 2 failed and 1 sent", n)
 	}
-	var m store.Outbox
+	var m outbox.Item
 	if err := store.Of(e.Deps).Get(context.Background(), k, &m); err != nil || m.SentAt == 0 || m.MessageID == "" || m.Attempts != 3 {
 		t.Fatalf("sent record %+v %v", m, err)
 	}

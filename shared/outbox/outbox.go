@@ -31,7 +31,7 @@ const outboxTTL = 30 * 24 * time.Hour
 // Enqueue adds a mail to a change's transaction. id must be unique per mail; a
 // deterministic id (e.g. per account and day) makes the mail at most one.
 func Enqueue(tx *store.Tx, now time.Time, id, name, to string, data map[string]string, onDuplicate error) {
-	tx.Create(&store.Outbox{
+	tx.Create(&Item{
 		Key:       store.OutboxKey(id),
 		ID:        id,
 		Template:  name,

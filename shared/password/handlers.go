@@ -7,8 +7,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/kartamieszkanca/platform/shared/account"
 	"github.com/kartamieszkanca/platform/shared/apierr"
+	"github.com/kartamieszkanca/platform/shared/auth"
 	"github.com/kartamieszkanca/platform/shared/httpapi"
 	"github.com/kartamieszkanca/platform/shared/identity"
+	"github.com/kartamieszkanca/platform/shared/linktoken"
 	"github.com/kartamieszkanca/platform/shared/outbox"
 	"github.com/kartamieszkanca/platform/shared/platform"
 	"github.com/kartamieszkanca/platform/shared/store"
@@ -58,14 +60,14 @@ func CheckRepeated(c *httpapi.Checks, pw, repeat string) {
 func Reset(d *platform.Deps) httpapi.Handler {
 	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *newPasswordBody) (*httpapi.Response, error) {
 		t := store.Of(d)
-		tok, hash, err := account.ReadToken(ctx, t, b.Token, store.PurposeReset)
+		tok, hash, err := auth.ReadToken(ctx, t, b.Token, linktoken.PurposeReset)
 		if err != nil {
 			return nil, err
 		}
-		lease, err := account.TakePasswordLease(ctx, t, tok.AccountID, "reset",
+		lease, err := auth.TakePasswordLease(ctx, t, tok.AccountID, "reset",
 			expression.Name("resetHash").Equal(expression.Value(hash)).
-				And(expression.Name("status").Equal(expression.Value(store.AccountActive))),
-			account.ErrTokenInvalid)
+				And(expression.Name("status").Equal(expression.Value(account.Active))),
+			auth.ErrTokenInvalid)
 		if err != nil {
 			return nil, err
 		}
@@ -119,8 +121,8 @@ func Change(d *platform.Deps) httpapi.Handler {
 		}
 		// The check's own session is not handed out: end it at once.
 		_ = identity.Of(d).Revoke(ctx, tok.RefreshToken)
-		lease, err := account.TakePasswordLease(ctx, store.Of(d), acc.AccountID, "change",
-			expression.Name("status").Equal(expression.Value(store.AccountActive)), account.ErrChanged)
+		lease, err := auth.TakePasswordLease(ctx, store.Of(d), acc.AccountID, "change",
+			expression.Name("status").Equal(expression.Value(account.Active)), account.ErrChanged)
 		if err != nil {
 			return nil, err
 		}

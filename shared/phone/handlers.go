@@ -3,7 +3,6 @@ package phone
 import (
 	"context"
 
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/kartamieszkanca/platform/shared/account"
 	"github.com/kartamieszkanca/platform/shared/httpapi"
 	"github.com/kartamieszkanca/platform/shared/platform"
@@ -27,10 +26,18 @@ func Put(d *platform.Deps) httpapi.Handler {
 	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *phoneBody) (*httpapi.Response, error) {
 		e164, _ := Normalize(b.Phone)
 		tx := &store.Tx{}
-		tx.Update(r.Account.Key, expression.Set(expression.Name("phone"), expression.Value(e164)).
-			Add(expression.Name("version"), expression.Value(1)), account.Versioned(r.Account), account.ErrChanged)
+		account.SetPhone(tx, r.Account, e164)
 		a := *r.Account
 		a.Phone = e164
 		return httpapi.JSON(200, account.ToView(&a)).With(tx), nil
 	})
+}
+
+// Delete serves DELETE /account/phone (R6.1).
+func Delete(d *platform.Deps) httpapi.Handler {
+	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
+		tx := &store.Tx{}
+		account.SetPhone(tx, r.Account, "")
+		return httpapi.NoContent().With(tx), nil
+	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 
+	"github.com/kartamieszkanca/platform/shared/account"
 	"github.com/kartamieszkanca/platform/shared/apierr"
 	"github.com/kartamieszkanca/platform/shared/httpapi"
 	"github.com/kartamieszkanca/platform/shared/platform"
@@ -31,7 +32,7 @@ type View struct {
 }
 
 // ToView is the API's view of a profile.
-func ToView(p *store.Profile) View {
+func ToView(p *Profile) View {
 	v := View{ProfileID: p.ProfileID, FirstName: p.FirstName, LastName: p.LastName, BirthDate: p.BirthDate,
 		Status: p.Status, Head: p.Head}
 	if p.Relationship != "" {
@@ -44,7 +45,7 @@ var errNotFound = apierr.New(apierr.NotFound, "No such profile.")
 
 // Resolve returns a profile the caller may reach, by id or "me"; anything else
 // is 404, never 403, so ids of other households reveal nothing.
-func Resolve(ctx context.Context, t *store.Table, acc *store.Account, id string) (*store.Profile, error) {
+func Resolve(ctx context.Context, t *store.Table, acc *account.Account, id string) (*Profile, error) {
 	if acc.ProfileID == "" {
 		return nil, errNotFound
 	}
@@ -54,7 +55,7 @@ func Resolve(ctx context.Context, t *store.Table, acc *store.Account, id string)
 	if !acc.Head && id != acc.ProfileID {
 		return nil, errNotFound
 	}
-	var p store.Profile
+	var p Profile
 	err := t.Get(ctx, store.ProfileKey(acc.HouseholdID, id), &p)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errNotFound
@@ -67,7 +68,7 @@ func Resolve(ctx context.Context, t *store.Table, acc *store.Account, id string)
 
 // Household lists the profiles the caller may switch to: own first, then the
 // family by the time they were added. One Query.
-func Household(ctx context.Context, t *store.Table, acc *store.Account) ([]store.Profile, error) {
+func Household(ctx context.Context, t *store.Table, acc *account.Account) ([]Profile, error) {
 	if acc.ProfileID == "" {
 		return nil, nil
 	}
@@ -76,9 +77,9 @@ func Household(ctx context.Context, t *store.Table, acc *store.Account) ([]store
 		if err != nil {
 			return nil, err
 		}
-		return []store.Profile{*p}, nil
+		return []Profile{*p}, nil
 	}
-	var ps []store.Profile
+	var ps []Profile
 	_, err := t.Query(ctx, store.QueryInput{
 		KeyCond: expression.Key("PK").Equal(expression.Value(store.HouseholdPK(acc.HouseholdID))).
 			And(expression.Key("SK").BeginsWith(store.ProfileSKPrefix)),
@@ -126,9 +127,9 @@ func Get(d *platform.Deps) httpapi.Handler {
 // Reach is Resolve for handlers that need only the profile's ids: the caller's
 // own profile is known from the account the request was authorized with, so it
 // costs no read; another household member's is read to prove it exists.
-func Reach(ctx context.Context, t *store.Table, acc *store.Account, id string) (*store.Profile, error) {
+func Reach(ctx context.Context, t *store.Table, acc *account.Account, id string) (*Profile, error) {
 	if acc.ProfileID != "" && (id == Me || id == acc.ProfileID) {
-		return &store.Profile{ProfileID: acc.ProfileID, HouseholdID: acc.HouseholdID}, nil
+		return &Profile{ProfileID: acc.ProfileID, HouseholdID: acc.HouseholdID}, nil
 	}
 	return Resolve(ctx, t, acc, id)
 }

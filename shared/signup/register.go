@@ -15,6 +15,8 @@ import (
 
 	"github.com/kartamieszkanca/platform/shared/account"
 	"github.com/kartamieszkanca/platform/shared/apierr"
+	"github.com/kartamieszkanca/platform/shared/auth"
+	"github.com/kartamieszkanca/platform/shared/consent"
 	"github.com/kartamieszkanca/platform/shared/dictionary"
 	"github.com/kartamieszkanca/platform/shared/httpapi"
 	"github.com/kartamieszkanca/platform/shared/identity"
@@ -23,6 +25,7 @@ import (
 	"github.com/kartamieszkanca/platform/shared/password"
 	"github.com/kartamieszkanca/platform/shared/phone"
 	"github.com/kartamieszkanca/platform/shared/platform"
+	"github.com/kartamieszkanca/platform/shared/profile"
 	"github.com/kartamieszkanca/platform/shared/store"
 )
 
@@ -102,15 +105,15 @@ func Register(d *platform.Deps) httpapi.Handler {
 			return nil, err
 		}
 		email := store.NormalizeEmail(b.Email)
-		claim, err := account.ClaimEmail(ctx, t, email)
-		if errors.Is(err, account.ErrClaimHeld) {
+		claim, err := auth.ClaimEmail(ctx, t, email)
+		if errors.Is(err, auth.ErrClaimHeld) {
 			return pace.answer(ctx, start, held(d, claim))
 		}
 		if err != nil {
 			return nil, err
 		}
 		sub, err := claim.Identity(ctx, identity.Of(d))
-		if errors.Is(err, account.ErrForeignIdentity) {
+		if errors.Is(err, auth.ErrForeignIdentity) {
 			// Not this registration's to take: the same answer, and the table
 			// keeps no claim for it. Logged without the address.
 			d.Log.WarnContext(ctx, "registration found an identity no claim made; left unchanged", "attempt", claim.Attempt)
@@ -137,13 +140,13 @@ func Register(d *platform.Deps) httpapi.Handler {
 // held answers a registration of an e-mail whose claim another holds. An
 // account's owner is told (at most once a day); a registration still in
 // progress answers for this request too.
-func held(d *platform.Deps, c *account.Claim) *httpapi.Response {
+func held(d *platform.Deps, c *auth.Claim) *httpapi.Response {
 	tx := &store.Tx{}
 	if c.Held.AccountID == "" {
 		// The winner of a race has not finished: this request changes nothing
 		// and, with an Idempotency-Key, leaves the key's first answer to the
 		// winner (the check fails while it works, answering 202 unrecorded).
-		tx.Check(store.EmailKey(c.Email), expression.Name("state").NotEqual(expression.Value(store.ClaimRegistering)),
+		tx.Check(store.EmailKey(c.Email), expression.Name("state").NotEqual(expression.Value(account.ClaimRegistering)),
 			httpapi.Instead(httpapi.Accepted()))
 		return httpapi.Accepted().With(tx)
 	}
@@ -158,13 +161,13 @@ func held(d *platform.Deps, c *account.Claim) *httpapi.Response {
 // created stores a new resident: account, the claim's end, head profile,
 // consents, activation token and mail, in one transaction, on condition that
 // this request still holds the claim.
-func created(d *platform.Deps, claim *account.Claim, sub string, b *registerBody, clauses []dictionary.Clause) *httpapi.Response {
+func created(d *platform.Deps, claim *auth.Claim, sub string, b *registerBody, clauses []dictionary.Clause) *httpapi.Response {
 	now := d.Now().UTC()
 	email := claim.Email
 	profileID := ulid.Make().String()
 	token, hash := linktoken.New()
-	acc := &store.Account{
-		Key: store.AccountKey(sub), AccountID: sub, Email: email, Status: store.AccountPending,
+	acc := &account.Account{
+		Key: store.AccountKey(sub), AccountID: sub, Email: email, Status: account.Pending,
 		CreatedAt: now, ProfileID: profileID, HouseholdID: profileID, Head: true, FirstName: b.FirstName,
 		ActivationHash: hash, ActivationMailedAt: now.Unix(), Version: 1,
 	}
@@ -177,9 +180,9 @@ func created(d *platform.Deps, claim *account.Claim, sub string, b *registerBody
 	lost := httpapi.Instead(httpapi.Accepted())
 	claim.Settle(tx, sub, lost)
 	tx.Create(acc, lost)
-	tx.Create(&store.Profile{
+	tx.Create(&profile.Profile{
 		Key: store.ProfileKey(profileID, profileID), ProfileID: profileID, HouseholdID: profileID, AccountID: sub,
-		FirstName: b.FirstName, LastName: b.LastName, BirthDate: b.BirthDate, Status: store.AccountPending,
+		FirstName: b.FirstName, LastName: b.LastName, BirthDate: b.BirthDate, Status: account.Pending,
 		Head: true, CreatedAt: now, Version: 1,
 	}, nil)
 	accepted := map[string]bool{}
@@ -187,13 +190,13 @@ func created(d *platform.Deps, claim *account.Claim, sub string, b *registerBody
 		accepted[a.ClauseID] = a.Accepted
 	}
 	for _, cl := range clauses {
-		con := &store.Consent{Key: store.ConsentKey(sub, cl.ID), ClauseID: cl.ID, Version: cl.Version, Accepted: accepted[cl.ID]}
+		con := &consent.Consent{Key: store.ConsentKey(sub, cl.ID), ClauseID: cl.ID, Version: cl.Version, Accepted: accepted[cl.ID]}
 		if con.Accepted {
 			con.AcceptedAt = &now
 		}
 		tx.Put(con, nil, nil)
 	}
-	tx.Create(&store.Token{Key: store.TokenKey(hash), Purpose: store.PurposeActivation, AccountID: sub, Email: email,
+	tx.Create(&linktoken.Token{Key: store.TokenKey(hash), Purpose: linktoken.PurposeActivation, AccountID: sub, Email: email,
 		HouseholdID: profileID, ProfileID: profileID,
 		ExpiresAt: now.Add(linktoken.ActivationTTL).Unix(), TTL: now.Add(linktoken.ActivationTTL).Unix()}, nil)
 	outbox.Enqueue(tx, now, "activation#"+hash[:32], outbox.Activation, email,

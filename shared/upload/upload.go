@@ -114,7 +114,7 @@ type View struct {
 }
 
 // ToView is the API's view of an upload.
-func ToView(u *store.Upload) View {
+func ToView(u *Upload) View {
 	return View{UploadID: u.UploadID, Purpose: u.Purpose, ContentType: u.ContentType, Size: u.Size, Status: u.Status}
 }
 
@@ -172,10 +172,10 @@ func Create(d *platform.Deps) httpapi.Handler {
 			return nil, err
 		}
 		id := ulid.Make().String()
-		u := &store.Upload{
+		u := &Upload{
 			Key: store.UploadKey(p.ProfileID, id), UploadID: id, ProfileID: p.ProfileID,
 			Purpose: b.Purpose, ContentType: b.ContentType, Size: b.Size,
-			ObjectKey: PendingKey(p.ProfileID, id), Status: store.UploadPending, CreatedAt: d.Now().UTC(),
+			ObjectKey: PendingKey(p.ProfileID, id), Status: Pending, CreatedAt: d.Now().UTC(),
 			// The bucket expires pending objects after a day; the record follows.
 			TTL: d.Now().Add(PendingTTL).Unix(),
 		}
@@ -194,7 +194,7 @@ func Create(d *platform.Deps) httpapi.Handler {
 
 // presignPost signs a form that stores exactly the declared file at the
 // upload's key: S3 refuses another key, another Content-Type or another size.
-func presignPost(ctx context.Context, d *platform.Deps, u *store.Upload) (*s3.PresignedPostRequest, time.Time, error) {
+func presignPost(ctx context.Context, d *platform.Deps, u *Upload) (*s3.PresignedPostRequest, time.Time, error) {
 	post, err := presigner(d).PresignPostObject(ctx, &s3.PutObjectInput{
 		Bucket: aws.String(d.Config.FilesBucket),
 		Key:    aws.String(u.ObjectKey),
@@ -242,14 +242,14 @@ func policyExpiration(policy string) (time.Time, error) {
 // empty, too_large, size_mismatch, content_mismatch (not a file of its type:
 // an image that does not decode, a PDF without its structure),
 // image_too_small, image_too_large (checkContent).
-func Verify(ctx context.Context, d *platform.Deps, profileID, uploadID, field string, purposes ...string) (*store.Upload, error) {
-	fail := func(code, msg string) (*store.Upload, error) {
+func Verify(ctx context.Context, d *platform.Deps, profileID, uploadID, field string, purposes ...string) (*Upload, error) {
+	fail := func(code, msg string) (*Upload, error) {
 		return nil, &apierr.Error{Code: Invalid, Message: msg, Fields: []apierr.FieldError{{Field: field, Code: code}}}
 	}
 	if uploadID == "" {
 		return fail("not_found", "No such upload.")
 	}
-	var u store.Upload
+	var u Upload
 	err := store.Of(d).Get(ctx, store.UploadKey(profileID, uploadID), &u)
 	if errors.Is(err, store.ErrNotFound) {
 		return fail("not_found", "No such upload.")
@@ -294,10 +294,10 @@ func Verify(ctx context.Context, d *platform.Deps, profileID, uploadID, field st
 
 // MarkVerified adds to tx the change of a verified upload's status (and its
 // object key, which Keep may have moved).
-func MarkVerified(tx *store.Tx, u *store.Upload) {
-	u.Status = store.UploadVerified
+func MarkVerified(tx *store.Tx, u *Upload) {
+	u.Status = Verified
 	tx.Update(store.UploadKey(u.ProfileID, u.UploadID),
-		expression.Set(expression.Name("status"), expression.Value(store.UploadVerified)).
+		expression.Set(expression.Name("status"), expression.Value(Verified)).
 			Set(expression.Name("objectKey"), expression.Value(u.ObjectKey)).
 			Remove(expression.Name("ttl")),
 		store.Exists(),
@@ -308,7 +308,7 @@ func MarkVerified(tx *store.Tx, u *store.Upload) {
 // expire after a day, and points u at the copy; MarkVerified then stores the
 // new key. Call it before committing the change that claims the upload; a
 // failed commit leaves only an unreferenced copy.
-func Keep(ctx context.Context, d *platform.Deps, u *store.Upload) error {
+func Keep(ctx context.Context, d *platform.Deps, u *Upload) error {
 	if !strings.HasPrefix(u.ObjectKey, PendingPrefix) {
 		return nil
 	}
@@ -329,7 +329,7 @@ func Keep(ctx context.Context, d *platform.Deps, u *store.Upload) error {
 // review, the card photo). The link pins the answer's type and disposition
 // (servedAs), whatever the object was stored with: S3 keeps what the client
 // sent, and a browser must never be told to treat a file as a page.
-func PresignGet(ctx context.Context, d *platform.Deps, u *store.Upload) (string, time.Time, error) {
+func PresignGet(ctx context.Context, d *platform.Deps, u *Upload) (string, time.Time, error) {
 	contentType, disposition := servedAs(u)
 	req, err := presigner(d).PresignGetObject(ctx, &s3.GetObjectInput{
 		Bucket:                     aws.String(d.Config.FilesBucket),
@@ -354,7 +354,7 @@ var extensions = map[string]string{JPEG: ".jpg", PNG: ".png", PDF: ".pdf"}
 // photo inline, to be shown, anything else as an attachment, to be saved. A
 // type the purpose does not take (or none, as on cards issued before photos
 // carried their type) is served as bytes to save.
-func servedAs(u *store.Upload) (contentType, disposition string) {
+func servedAs(u *Upload) (contentType, disposition string) {
 	name := path.Base(u.ObjectKey)
 	if !Allowed(u.Purpose, u.ContentType) {
 		return "application/octet-stream", `attachment; filename="` + name + `"`

@@ -55,9 +55,9 @@ func create(t *testing.T, e *testenv.Env, r resident, purpose, contentType strin
 }
 
 // uploads lists the upload items of a profile.
-func uploads(t *testing.T, e *testenv.Env, profileID string) []store.Upload {
+func uploads(t *testing.T, e *testenv.Env, profileID string) []upload.Upload {
 	t.Helper()
-	var out []store.Upload
+	var out []upload.Upload
 	_, err := store.Of(e.Deps).Query(context.Background(), store.QueryInput{
 		KeyCond: expression.Key("PK").Equal(expression.Value(store.ProfilePK(profileID))).
 			And(expression.Key("SK").BeginsWith(store.UploadSKPrefix)),
@@ -125,7 +125,7 @@ func TestCreateAndVerify(t *testing.T) {
 
 	before := time.Now()
 	c := create(t, e, r, upload.Photo, upload.JPEG, len(jpegBytes))
-	if c.UploadID == "" || c.URL == "" || c.Status != store.UploadPending || c.Purpose != upload.Photo ||
+	if c.UploadID == "" || c.URL == "" || c.Status != upload.Pending || c.Purpose != upload.Photo ||
 		c.ContentType != upload.JPEG || c.Size != int64(len(jpegBytes)) {
 		t.Fatalf("answer %+v", c)
 	}
@@ -171,7 +171,7 @@ func TestCreateAndVerify(t *testing.T) {
 	}
 
 	items := uploads(t, e, r.profileID)
-	if len(items) != 1 || items[0].UploadID != c.UploadID || items[0].Status != store.UploadPending ||
+	if len(items) != 1 || items[0].UploadID != c.UploadID || items[0].Status != upload.Pending ||
 		items[0].ObjectKey != wantKey || items[0].Size != int64(len(jpegBytes)) || items[0].ContentType != upload.JPEG {
 		t.Fatalf("items %+v", items)
 	}
@@ -217,7 +217,7 @@ func TestCreateAndVerify(t *testing.T) {
 		t.Fatal(err)
 	}
 	items = uploads(t, e, r.profileID)
-	if items[0].Status != store.UploadVerified || items[0].ObjectKey != u.ObjectKey {
+	if items[0].Status != upload.Verified || items[0].ObjectKey != u.ObjectKey {
 		t.Fatalf("after MarkVerified %+v", items[0])
 	}
 	if _, err := upload.Verify(ctx, e.Deps, r.profileID, c.UploadID, "data.photoUploadId", upload.Photo); err != nil {

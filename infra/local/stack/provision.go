@@ -13,7 +13,7 @@ import (
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/kartamieszkanca/platform/shared/account"
+	"github.com/kartamieszkanca/platform/shared/auth"
 	"github.com/kartamieszkanca/platform/shared/dictionary"
 	"github.com/kartamieszkanca/platform/shared/identity"
 	"github.com/kartamieszkanca/platform/shared/password"
@@ -130,13 +130,13 @@ var Staff = []struct{ Email, Group string }{
 
 // Seed writes the dictionaries and the staff accounts with one password. Staff
 // accounts are made as every account is: e-mail claim first (see
-// account.CreateStaff), so registration can never take one.
+// auth.CreateStaff), so registration can never take one.
 func Seed(ctx context.Context, d *platform.Deps, staffPassword string) error {
 	if err := dictionary.Seed(ctx, store.Of(d)); err != nil {
 		return err
 	}
 	for _, s := range Staff {
-		if _, err := account.CreateStaff(ctx, d, s.Email, s.Group, staffPassword); err != nil {
+		if _, err := auth.CreateStaff(ctx, d, s.Email, s.Group, staffPassword); err != nil {
 			return fmt.Errorf("stack: staff account %s: %w", s.Email, err)
 		}
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/kartamieszkanca/platform/infra/local/gateway"
+	"github.com/kartamieszkanca/platform/shared/outbox"
 	"github.com/kartamieszkanca/platform/shared/store"
 )
 
@@ -200,10 +201,10 @@ func Email(prefix string) string {
 // Outbox lists the outbox mail written for an address: unlike the inbox it is
 // complete the moment a request is answered, so tests count mail with it.
 // (A Scan: test tables are small; the platform itself never scans.)
-func (e *Env) Outbox(t testing.TB, to string) []store.Outbox {
+func (e *Env) Outbox(t testing.TB, to string) []outbox.Item {
 	t.Helper()
 	db := dynamodb.NewFromConfig(e.AWS, func(o *dynamodb.Options) { o.DisableValidateResponseChecksum = true })
-	var out []store.Outbox
+	var out []outbox.Item
 	p := dynamodb.NewScanPaginator(db, &dynamodb.ScanInput{
 		TableName:                 &e.Resources.Table,
 		FilterExpression:          aws.String("begins_with(PK, :p) AND #to = :to"),
@@ -216,7 +217,7 @@ func (e *Env) Outbox(t testing.TB, to string) []store.Outbox {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var items []store.Outbox
+		var items []outbox.Item
 		if err := attributevalue.UnmarshalListOfMaps(page.Items, &items); err != nil {
 			t.Fatal(err)
 		}

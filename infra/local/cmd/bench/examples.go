@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 
 	"github.com/kartamieszkanca/platform/infra/local/testenv"
+	"github.com/kartamieszkanca/platform/shared/account"
 	"github.com/kartamieszkanca/platform/shared/linktoken"
 	"github.com/kartamieszkanca/platform/shared/routes"
 	"github.com/kartamieszkanca/platform/shared/store"
@@ -266,7 +267,7 @@ func (f *flow) postFile(r *testenv.Resp, content []byte) string {
 func (f *flow) ageAccount(attr string, by time.Duration) {
 	ctx := context.Background()
 	t := store.Of(f.env.Deps)
-	var claim store.EmailClaim
+	var claim account.EmailClaim
 	if err := t.Get(ctx, store.EmailKey(f.email), &claim); err != nil {
 		f.t.Fatalf("read the e-mail claim: %v", err)
 	}

@@ -12,9 +12,11 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/oklog/ulid/v2"
 
+	"github.com/kartamieszkanca/platform/shared/account"
 	"github.com/kartamieszkanca/platform/shared/linktoken"
 	"github.com/kartamieszkanca/platform/shared/outbox"
 	"github.com/kartamieszkanca/platform/shared/platform"
+	"github.com/kartamieszkanca/platform/shared/profile"
 	"github.com/kartamieszkanca/platform/shared/routes"
 	"github.com/kartamieszkanca/platform/shared/store"
 )
@@ -41,18 +43,18 @@ func seedCaller(ctx context.Context, d *platform.Deps, r routes.Route, ev events
 		return g == routes.GroupOperators || g == routes.GroupPartners || g == routes.GroupInspectors
 	})
 	now := d.Now().UTC()
-	acc := &store.Account{Key: store.AccountKey(sub), AccountID: sub, Email: store.NormalizeEmail(email),
-		Status: store.AccountActive, CreatedAt: now, Staff: staff, Version: 1}
+	acc := &account.Account{Key: store.AccountKey(sub), AccountID: sub, Email: store.NormalizeEmail(email),
+		Status: account.Active, CreatedAt: now, Staff: staff, Version: 1}
 	if !staff {
 		id := ulid.Make().String()
 		acc.ProfileID, acc.HouseholdID, acc.Head, acc.FirstName = id, id, true, "Anna"
-		if err := store.Of(d).Put(ctx, &store.Profile{Key: store.ProfileKey(id, id), ProfileID: id, HouseholdID: id,
-			AccountID: sub, FirstName: "Anna", LastName: "Nowak", BirthDate: "1990-04-12", Status: store.AccountActive,
+		if err := store.Of(d).Put(ctx, &profile.Profile{Key: store.ProfileKey(id, id), ProfileID: id, HouseholdID: id,
+			AccountID: sub, FirstName: "Anna", LastName: "Nowak", BirthDate: "1990-04-12", Status: account.Active,
 			Head: true, CreatedAt: now, Version: 1}); err != nil {
 			return err
 		}
 	}
-	if err := store.Of(d).Put(ctx, &store.EmailClaim{Key: store.EmailKey(acc.Email), AccountID: sub, State: store.ClaimAccount}); err != nil {
+	if err := store.Of(d).Put(ctx, &account.EmailClaim{Key: store.EmailKey(acc.Email), AccountID: sub, State: account.ClaimAccount}); err != nil {
 		return err
 	}
 	if err := store.Of(d).Put(ctx, acc); err != nil {

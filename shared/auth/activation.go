@@ -1,14 +1,17 @@
-// Package account holds the account lifecycle: activation, login, refresh and
-// logout, the mailed links, and the account's own data (R1.3, R2, R3.1, R6.1).
-// Registration (signup), passwords (password) and phone numbers (phone) live
-// apart so that only their functions link the password and phone libraries.
-package account
+// Package auth serves the account's lifecycle under /auth and /account:
+// activation, login, refresh and logout, the mailed links, the password lease
+// and staff accounts (R1.3, R2, R3.1, R6.1). The account item and its gate
+// are package account; registration (signup), passwords (password) and phone
+// numbers (phone) live apart so that only their functions link the password
+// and phone libraries.
+package auth
 
 import (
 	"context"
 	"errors"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/kartamieszkanca/platform/shared/account"
 	"github.com/kartamieszkanca/platform/shared/apierr"
 	"github.com/kartamieszkanca/platform/shared/httpapi"
 	"github.com/kartamieszkanca/platform/shared/identity"
@@ -26,12 +29,12 @@ func (b *tokenBody) Validate(c *httpapi.Checks) { c.Required("token", b.Token) }
 var ErrTokenInvalid = apierr.New(apierr.TokenInvalid, "The link is used, expired or unknown.")
 
 // ReadToken loads a link token of a purpose, or answers 410 token_invalid.
-func ReadToken(ctx context.Context, t *store.Table, token, purpose string) (*store.Token, string, error) {
+func ReadToken(ctx context.Context, t *store.Table, token, purpose string) (*linktoken.Token, string, error) {
 	if !linktoken.Valid(token) {
 		return nil, "", ErrTokenInvalid
 	}
 	hash := store.Hash(token)
-	var tok store.Token
+	var tok linktoken.Token
 	err := t.Get(ctx, store.TokenKey(hash), &tok)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, "", ErrTokenInvalid
@@ -50,7 +53,7 @@ func ReadToken(ctx context.Context, t *store.Table, token, purpose string) (*sto
 // account's newest activation link.
 func Activate(d *platform.Deps) httpapi.Handler {
 	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *tokenBody) (*httpapi.Response, error) {
-		tok, hash, err := ReadToken(ctx, store.Of(d), b.Token, store.PurposeActivation)
+		tok, hash, err := ReadToken(ctx, store.Of(d), b.Token, linktoken.PurposeActivation)
 		if err != nil {
 			return nil, err
 		}
@@ -58,15 +61,15 @@ func Activate(d *platform.Deps) httpapi.Handler {
 		tx := &store.Tx{}
 		tx.Delete(store.TokenKey(hash), store.Exists(), ErrTokenInvalid)
 		tx.Update(acc,
-			expression.Set(expression.Name("status"), expression.Value(store.AccountActive)).
+			expression.Set(expression.Name("status"), expression.Value(account.Active)).
 				Remove(expression.Name("activationHash")).
 				Add(expression.Name("version"), expression.Value(1)),
-			store.Cond(expression.Name("status").Equal(expression.Value(store.AccountPending)).
+			store.Cond(expression.Name("status").Equal(expression.Value(account.Pending)).
 				And(expression.Name("activationHash").Equal(expression.Value(hash)))),
 			ErrTokenInvalid)
 		// The head profile becomes active with its account.
 		tx.Update(store.ProfileKey(tok.HouseholdID, tok.ProfileID),
-			expression.Set(expression.Name("status"), expression.Value(store.AccountActive)), store.Exists(), nil)
+			expression.Set(expression.Name("status"), expression.Value(account.Active)), store.Exists(), nil)
 		identity.AfterVerifyEmail(tx, d.Now(), tok.Email)
 		return httpapi.NoContent().With(tx), nil
 	})

@@ -1,4 +1,4 @@
-package account_test
+package auth_test
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/kartamieszkanca/platform/infra/local/testenv"
 	"github.com/kartamieszkanca/platform/shared/account"
+	"github.com/kartamieszkanca/platform/shared/auth"
 	"github.com/kartamieszkanca/platform/shared/identity"
 	"github.com/kartamieszkanca/platform/shared/outbox"
 	"github.com/kartamieszkanca/platform/shared/store"
@@ -61,7 +62,7 @@ func TestRegisterStaffEmailTakesNothing(t *testing.T) {
 	}
 	// The session from before is untouched too.
 	e.Call(t, "GET", "/account", before.AccessToken, nil).Expect(t, 200)
-	var claim store.EmailClaim
+	var claim account.EmailClaim
 	if err := store.Of(e.Deps).Get(context.Background(), store.EmailKey(staff), &claim); err != nil || claim.AccountID != id {
 		t.Fatalf("the staff e-mail's claim %+v (err %v), want account %s", claim, err, id)
 	}
@@ -106,7 +107,7 @@ func TestRegisterLeavesUnclaimedIdentity(t *testing.T) {
 func stopRegistration(t *testing.T, e *testenv.Env, email string, claimedAt time.Time, registration string, identityReg string) {
 	t.Helper()
 	ctx := context.Background()
-	if err := store.Of(e.Deps).Put(ctx, &store.EmailClaim{Key: store.EmailKey(email), State: store.ClaimRegistering,
+	if err := store.Of(e.Deps).Put(ctx, &account.EmailClaim{Key: store.EmailKey(email), State: account.ClaimRegistering,
 		RegistrationID: registration, AttemptID: "stopped", ClaimedAt: claimedAt.Unix()}); err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +147,7 @@ func TestRegisterAfterStoppedRegistration(t *testing.T) {
 
 	t.Run("stale claim with its identity", func(t *testing.T) {
 		email := testenv.Email("stopped-stale")
-		stopRegistration(t, e, email, time.Now().Add(-account.ClaimStale-time.Minute), "reg-stale", "reg-stale")
+		stopRegistration(t, e, email, time.Now().Add(-auth.ClaimStale-time.Minute), "reg-stale", "reg-stale")
 		again(email)
 		tok := e.WaitMail(t, email, 1).LinkToken(t, "/activate")
 		e.Call(t, "POST", "/auth/activate", "", map[string]string{"token": tok}).Expect(t, 204)
@@ -156,7 +157,7 @@ func TestRegisterAfterStoppedRegistration(t *testing.T) {
 
 	t.Run("stale claim before its identity", func(t *testing.T) {
 		email := testenv.Email("stopped-early")
-		stopRegistration(t, e, email, time.Now().Add(-account.ClaimStale-time.Minute), "reg-early", "")
+		stopRegistration(t, e, email, time.Now().Add(-auth.ClaimStale-time.Minute), "reg-early", "")
 		again(email)
 		tok := e.WaitMail(t, email, 1).LinkToken(t, "/activate")
 		e.Call(t, "POST", "/auth/activate", "", map[string]string{"token": tok}).Expect(t, 204)
@@ -165,7 +166,7 @@ func TestRegisterAfterStoppedRegistration(t *testing.T) {
 
 	t.Run("stale claim, identity of another registration", func(t *testing.T) {
 		email := testenv.Email("stopped-other")
-		stopRegistration(t, e, email, time.Now().Add(-account.ClaimStale-time.Minute), "reg-mine", "reg-other")
+		stopRegistration(t, e, email, time.Now().Add(-auth.ClaimStale-time.Minute), "reg-mine", "reg-other")
 		again(email)
 		loginFails(t, e, email, newPw)
 		if _, err := identity.Of(e.Deps).Login(context.Background(), email, "Przerwana-Rejestracja-Haslo-1"); err != nil {

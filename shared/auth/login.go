@@ -1,4 +1,4 @@
-package account
+package auth
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 
+	"github.com/kartamieszkanca/platform/shared/account"
 	"github.com/kartamieszkanca/platform/shared/apierr"
 	"github.com/kartamieszkanca/platform/shared/httpapi"
 	"github.com/kartamieszkanca/platform/shared/identity"
@@ -41,13 +42,13 @@ func Login(d *platform.Deps) httpapi.Handler {
 		if err != nil {
 			return nil, err
 		}
-		var acc store.Account
+		var acc account.Account
 		err = store.Of(d).Get(ctx, store.AccountKey(claims.Sub), &acc)
 		if errors.Is(err, store.ErrNotFound) {
 			err = apierr.New(apierr.InvalidCredentials, "Wrong e-mail or password.")
 		}
 		if err == nil {
-			err = httpapi.CheckAccount(&acc, 0)
+			err = account.Check(&acc, 0)
 		}
 		if err != nil {
 			_ = identity.Of(d).Revoke(ctx, tok.RefreshToken)
@@ -68,7 +69,7 @@ func Login(d *platform.Deps) httpapi.Handler {
 		}
 		now := d.Now()
 		tx := &store.Tx{}
-		tx.Put(&store.Session{Key: store.SessionKey(store.Hash(tok.RefreshToken)), AccountID: acc.AccountID,
+		tx.Put(&account.Session{Key: store.SessionKey(store.Hash(tok.RefreshToken)), AccountID: acc.AccountID,
 			CreatedAt: now.Unix(), TTL: now.Add(sessionTTL).Unix()}, nil, nil)
 		return httpapi.JSON(200, tok).With(tx), nil
 	})
@@ -83,8 +84,8 @@ func (b *refreshBody) Validate(c *httpapi.Checks) { c.Required("refreshToken", b
 var errSessionEnded = apierr.New(apierr.Unauthorized, "The session has ended; log in again.")
 
 // session loads a refresh token's session and its account, and checks both.
-func session(ctx context.Context, t *store.Table, refreshToken string) (*store.Session, *store.Account, error) {
-	var s store.Session
+func session(ctx context.Context, t *store.Table, refreshToken string) (*account.Session, *account.Account, error) {
+	var s account.Session
 	err := t.Get(ctx, store.SessionKey(store.Hash(refreshToken)), &s)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil, errSessionEnded
@@ -92,7 +93,7 @@ func session(ctx context.Context, t *store.Table, refreshToken string) (*store.S
 	if err != nil {
 		return nil, nil, err
 	}
-	var acc store.Account
+	var acc account.Account
 	err = t.Get(ctx, store.AccountKey(s.AccountID), &acc)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil, errSessionEnded
@@ -100,7 +101,7 @@ func session(ctx context.Context, t *store.Table, refreshToken string) (*store.S
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := httpapi.CheckAccount(&acc, s.CreatedAt); err != nil {
+	if err := account.Check(&acc, s.CreatedAt); err != nil {
 		return nil, nil, err
 	}
 	return &s, &acc, nil

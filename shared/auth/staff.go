@@ -1,9 +1,10 @@
-package account
+package auth
 
 import (
 	"context"
 	"errors"
 
+	"github.com/kartamieszkanca/platform/shared/account"
 	"github.com/kartamieszkanca/platform/shared/identity"
 	"github.com/kartamieszkanca/platform/shared/platform"
 	"github.com/kartamieszkanca/platform/shared/store"
@@ -35,8 +36,8 @@ func CreateStaff(ctx context.Context, d *platform.Deps, email, group, password s
 		now := d.Now().UTC()
 		tx := &store.Tx{}
 		claim.Settle(tx, sub, ErrClaimHeld)
-		tx.Create(&store.Account{Key: store.AccountKey(sub), AccountID: sub, Email: claim.Email,
-			Status: store.AccountActive, CreatedAt: now, Staff: true, Version: 1}, nil)
+		tx.Create(&account.Account{Key: store.AccountKey(sub), AccountID: sub, Email: claim.Email,
+			Status: account.Active, CreatedAt: now, Staff: true, Version: 1}, nil)
 		err = t.Commit(ctx, tx)
 	}
 	if errors.Is(err, ErrForeignIdentity) {

@@ -1,4 +1,4 @@
-package account_test
+package auth_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 
 	"github.com/kartamieszkanca/platform/infra/local/testenv"
+	"github.com/kartamieszkanca/platform/shared/account"
 	"github.com/kartamieszkanca/platform/shared/linktoken"
 	"github.com/kartamieszkanca/platform/shared/store"
 )
@@ -94,7 +95,7 @@ func TestActivationLinks(t *testing.T) {
 
 func accountKeyByEmail(t *testing.T, e *testenv.Env, email string) store.Key {
 	t.Helper()
-	var c store.EmailClaim
+	var c account.EmailClaim
 	if err := store.Of(e.Deps).Get(context.Background(), store.EmailKey(email), &c); err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +117,7 @@ func TestLoginAndAccountState(t *testing.T) {
 	login(t, e, "  "+email, pw)
 
 	id := accountID(t, e, tk.AccessToken)
-	setStatus(t, e, id, store.AccountBlocked)
+	setStatus(t, e, id, account.Blocked)
 	if p := e.Call(t, "GET", "/account", tk.AccessToken, nil).Expect(t, 403).Problem(t); p.Code != "account_blocked" {
 		t.Fatalf("blocked account's token: %s", p.Code)
 	}
@@ -126,9 +127,9 @@ func TestLoginAndAccountState(t *testing.T) {
 	if p := e.Call(t, "POST", "/auth/refresh", "", map[string]string{"refreshToken": tk.RefreshToken}).Expect(t, 403).Problem(t); p.Code != "account_blocked" {
 		t.Fatalf("blocked refresh: %s", p.Code)
 	}
-	setStatus(t, e, id, store.AccountDeleted)
+	setStatus(t, e, id, account.Deleted)
 	e.Call(t, "GET", "/account", tk.AccessToken, nil).Expect(t, 401)
-	setStatus(t, e, id, store.AccountActive)
+	setStatus(t, e, id, account.Active)
 	e.Call(t, "GET", "/account", tk.AccessToken, nil).Expect(t, 200)
 }
 

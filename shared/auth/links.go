@@ -1,4 +1,4 @@
-package account
+package auth
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 
+	"github.com/kartamieszkanca/platform/shared/account"
 	"github.com/kartamieszkanca/platform/shared/httpapi"
 	"github.com/kartamieszkanca/platform/shared/linktoken"
 	"github.com/kartamieszkanca/platform/shared/outbox"
@@ -23,8 +24,8 @@ func (b *emailBody) Validate(c *httpapi.Checks) { c.Email("email", b.Email) }
 var errQuiet = errors.New("account: no mail for this request")
 
 // accountByEmail reads the account of an e-mail, or errQuiet.
-func accountByEmail(ctx context.Context, t *store.Table, email string) (*store.Account, error) {
-	var claim store.EmailClaim
+func accountByEmail(ctx context.Context, t *store.Table, email string) (*account.Account, error) {
+	var claim account.EmailClaim
 	err := t.Get(ctx, store.EmailKey(email), &claim)
 	if errors.Is(err, store.ErrNotFound) || err == nil && claim.AccountID == "" {
 		return nil, errQuiet // no account, or a registration still under way
@@ -32,7 +33,7 @@ func accountByEmail(ctx context.Context, t *store.Table, email string) (*store.A
 	if err != nil {
 		return nil, err
 	}
-	var acc store.Account
+	var acc account.Account
 	err = t.Get(ctx, store.AccountKey(claim.AccountID), &acc)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errQuiet
@@ -46,17 +47,17 @@ type link struct {
 	status   string // the account status the link is for
 	hashAttr string // the account attribute holding the newest link's hash
 	sentAttr string // the account attribute holding when it was mailed
-	sentAt   func(*store.Account) int64
+	sentAt   func(*account.Account) int64
 	template string
 	path     string
 }
 
 var (
-	activationLink = link{purpose: store.PurposeActivation, status: store.AccountPending, hashAttr: "activationHash",
-		sentAttr: "activationMailedAt", sentAt: func(a *store.Account) int64 { return a.ActivationMailedAt },
+	activationLink = link{purpose: linktoken.PurposeActivation, status: account.Pending, hashAttr: "activationHash",
+		sentAttr: "activationMailedAt", sentAt: func(a *account.Account) int64 { return a.ActivationMailedAt },
 		template: outbox.Activation, path: "/activate"}
-	resetLink = link{purpose: store.PurposeReset, status: store.AccountActive, hashAttr: "resetHash",
-		sentAttr: "resetMailedAt", sentAt: func(a *store.Account) int64 { return a.ResetMailedAt },
+	resetLink = link{purpose: linktoken.PurposeReset, status: account.Active, hashAttr: "resetHash",
+		sentAttr: "resetMailedAt", sentAt: func(a *account.Account) int64 { return a.ResetMailedAt },
 		template: outbox.PasswordReset, path: "/reset-password"}
 )
 
@@ -76,7 +77,7 @@ func sendLink(d *platform.Deps, l link) httpapi.Handler {
 			return httpapi.Accepted(), nil
 		}
 		ttl := linktoken.ActivationTTL
-		if l.purpose == store.PurposeReset {
+		if l.purpose == linktoken.PurposeReset {
 			ttl = linktoken.ResetTTL
 		}
 		token, hash := linktoken.New()
@@ -92,7 +93,7 @@ func sendLink(d *platform.Deps, l link) httpapi.Handler {
 					Or(expression.Name(l.sentAttr).Equal(expression.Value(l.sentAt(acc))))).
 				And(expression.AttributeNotExists(lease).Or(lease.LessThan(expression.Value(now.Unix()))))),
 			httpapi.Instead(httpapi.Accepted()))
-		tx.Create(&store.Token{Key: store.TokenKey(hash), Purpose: l.purpose, AccountID: acc.AccountID, Email: acc.Email,
+		tx.Create(&linktoken.Token{Key: store.TokenKey(hash), Purpose: l.purpose, AccountID: acc.AccountID, Email: acc.Email,
 			HouseholdID: acc.HouseholdID, ProfileID: acc.ProfileID,
 			ExpiresAt: now.Add(ttl).Unix(), TTL: now.Add(ttl).Unix()}, nil)
 		outbox.Enqueue(tx, now, l.purpose+"#"+hash[:32], l.template, acc.Email,
@@ -106,11 +107,3 @@ func ResendActivation(d *platform.Deps) httpapi.Handler { return sendLink(d, act
 
 // ForgotPassword serves POST /auth/password/forgot.
 func ForgotPassword(d *platform.Deps) httpapi.Handler { return sendLink(d, resetLink) }
-
-// EndSessions refuses every token authenticated up to this second; the +1 makes
-// a token issued in the same second, just before, count as ended too (login
-// waits out that second for a new one).
-func EndSessions(now int64) expression.UpdateBuilder {
-	return expression.Set(expression.Name("sessionsValidAfter"), expression.Value(now+1)).
-		Add(expression.Name("version"), expression.Value(1))
-}

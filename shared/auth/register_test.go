@@ -1,4 +1,4 @@
-package account_test
+package auth_test
 
 import (
 	"context"
@@ -8,12 +8,13 @@ import (
 	"testing"
 
 	"github.com/kartamieszkanca/platform/infra/local/testenv"
+	"github.com/kartamieszkanca/platform/shared/account"
 	"github.com/kartamieszkanca/platform/shared/store"
 )
 
 func noAccount(t *testing.T, e *testenv.Env, email string) {
 	t.Helper()
-	var claim store.EmailClaim
+	var claim account.EmailClaim
 	if err := store.Of(e.Deps).Get(context.Background(), store.EmailKey(email), &claim); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("%s has an account after a refused registration (err %v)", email, err)
 	}

@@ -1,4 +1,4 @@
-package account
+package auth
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 
+	"github.com/kartamieszkanca/platform/shared/account"
 	"github.com/kartamieszkanca/platform/shared/identity"
 	"github.com/kartamieszkanca/platform/shared/store"
 )
@@ -30,7 +31,7 @@ type Claim struct {
 	// Attempt is this request's hold on the claim.
 	Attempt string
 	// Held is the claim that stood when this one could not be taken.
-	Held *store.EmailClaim
+	Held *account.EmailClaim
 }
 
 // ErrClaimHeld: the e-mail has an account, or another registration holds it.
@@ -48,14 +49,14 @@ func ClaimEmail(ctx context.Context, t *store.Table, email string) (*Claim, erro
 	now := t.Now()
 	c := &Claim{Email: store.NormalizeEmail(email), Attempt: newID()}
 	reg := expression.Name("registrationId")
-	upd := expression.Set(expression.Name("state"), expression.Value(store.ClaimRegistering)).
+	upd := expression.Set(expression.Name("state"), expression.Value(account.ClaimRegistering)).
 		Set(expression.Name("attemptId"), expression.Value(c.Attempt)).
 		Set(expression.Name("claimedAt"), expression.Value(now.Unix())).
 		Set(reg, expression.IfNotExists(reg, expression.Value(newID())))
 	cond := expression.AttributeNotExists(expression.Name("PK")).
-		Or(expression.Name("state").Equal(expression.Value(store.ClaimRegistering)).
+		Or(expression.Name("state").Equal(expression.Value(account.ClaimRegistering)).
 			And(expression.Name("claimedAt").LessThan(expression.Value(now.Add(-ClaimStale).Unix()))))
-	var got store.EmailClaim
+	var got account.EmailClaim
 	ok, err := t.UpdateIf(ctx, store.EmailKey(c.Email), upd, cond, &got)
 	if err != nil {
 		return nil, err
@@ -92,7 +93,7 @@ func (c *Claim) Identity(ctx context.Context, pool *identity.Pool) (string, erro
 func (c *Claim) Settle(tx *store.Tx, accountID string, onFail error) {
 	tx.Update(store.EmailKey(c.Email),
 		expression.Set(expression.Name("accountId"), expression.Value(accountID)).
-			Set(expression.Name("state"), expression.Value(store.ClaimAccount)).
+			Set(expression.Name("state"), expression.Value(account.ClaimAccount)).
 			Remove(expression.Name("attemptId")).Remove(expression.Name("claimedAt")),
 		c.held(), onFail)
 }
@@ -112,7 +113,7 @@ func (c *Claim) Drop(ctx context.Context, t *store.Table) error {
 }
 
 func (c *Claim) held() *expression.ConditionBuilder {
-	return store.Cond(expression.Name("state").Equal(expression.Value(store.ClaimRegistering)).
+	return store.Cond(expression.Name("state").Equal(expression.Value(account.ClaimRegistering)).
 		And(expression.Name("attemptId").Equal(expression.Value(c.Attempt))))
 }
 

@@ -1,4 +1,4 @@
-package account
+package auth
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 
+	"github.com/kartamieszkanca/platform/shared/account"
 	"github.com/kartamieszkanca/platform/shared/apierr"
 	"github.com/kartamieszkanca/platform/shared/platform"
 	"github.com/kartamieszkanca/platform/shared/store"
@@ -40,7 +41,7 @@ func TakePasswordLease(ctx context.Context, t *store.Table, accountID, kind stri
 	now := t.Now().Unix()
 	until := expression.Name("passwordLeaseUntil")
 	free := expression.AttributeNotExists(until).Or(until.LessThan(expression.Value(now)))
-	var acc store.Account
+	var acc account.Account
 	ok, err := t.UpdateIf(ctx, store.AccountKey(accountID),
 		expression.Set(expression.Name("passwordLeaseBy"), expression.Value(l.By)).
 			Set(until, expression.Value(now+int64(PasswordLeaseTTL.Seconds()))),
@@ -62,7 +63,7 @@ func TakePasswordLease(ctx context.Context, t *store.Table, accountID, kind stri
 // reset link ends, and the lease is given back.
 func (l *PasswordLease) Finish(tx *store.Tx, now int64) {
 	tx.Update(store.AccountKey(l.AccountID),
-		EndSessions(now).Remove(expression.Name("resetHash")).
+		account.EndSessions(now).Remove(expression.Name("resetHash")).
 			Remove(expression.Name("passwordLeaseBy")).Remove(expression.Name("passwordLeaseUntil")),
 		l.held(), errLeaseLost)
 }

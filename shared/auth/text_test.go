@@ -1,4 +1,4 @@
-package account_test
+package auth_test
 
 import (
 	"testing"

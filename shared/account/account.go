@@ -1,0 +1,87 @@
+// Package account holds the account item: a Cognito identity's state in the
+// platform, which every authenticated request is checked against (the gate),
+// its e-mail claim and its sessions. It imports only the table's basics, so
+// the request adapter and every feature may use it.
+package account
+
+import (
+	"time"
+
+	"github.com/kartamieszkanca/platform/shared/store"
+)
+
+// Account statuses.
+const (
+	Pending = "pending_activation"
+	Active  = "active"
+	Blocked = "blocked"
+	Deleted = "deleted"
+)
+
+// Account is a Cognito identity's state in the platform: the gate every
+// authenticated request passes (a JWT stays valid until it expires; this does not).
+type Account struct {
+	store.Key
+	AccountID string `dynamodbav:"accountId"`
+	Email     string `dynamodbav:"email"`
+	Phone     string `dynamodbav:"phone,omitempty"`
+	// FirstName greets the owner in mail.
+	FirstName   string    `dynamodbav:"firstName,omitempty"`
+	Status      string    `dynamodbav:"status"`
+	CreatedAt   time.Time `dynamodbav:"createdAt"`
+	ProfileID   string    `dynamodbav:"profileId,omitempty"`
+	HouseholdID string    `dynamodbav:"householdId,omitempty"`
+	// Head: the household head (a registered resident), not a family member.
+	Head bool `dynamodbav:"head"`
+	// Staff accounts belong to a Cognito group and own no profile.
+	Staff bool `dynamodbav:"staff,omitempty"`
+	// SessionsValidAfter: tokens authenticated before this second are refused
+	// (password reset and change end other sessions).
+	SessionsValidAfter int64 `dynamodbav:"sessionsValidAfter"`
+	// Only the newest link of each purpose is valid: its hash is kept here and
+	// the change it makes is conditioned on it.
+	ActivationHash string `dynamodbav:"activationHash,omitempty"`
+	ResetHash      string `dynamodbav:"resetHash,omitempty"`
+	// ActivationMailedAt and ResetMailedAt rate-limit the link mails.
+	ActivationMailedAt int64 `dynamodbav:"activationMailedAt,omitempty"`
+	ResetMailedAt      int64 `dynamodbav:"resetMailedAt,omitempty"`
+	// PasswordLeaseBy holds the account's password for one change (a reset or
+	// a change) until PasswordLeaseUntil: the table decides the change, then
+	// Cognito sets the password, then the change is finished under the lease.
+	PasswordLeaseBy    string `dynamodbav:"passwordLeaseBy,omitempty"`
+	PasswordLeaseUntil int64  `dynamodbav:"passwordLeaseUntil,omitempty"`
+	Version            int    `dynamodbav:"version"`
+}
+
+// E-mail claim states. A claim without a state names an account (claims
+// written before registrations claimed first).
+const (
+	ClaimRegistering = "registering"
+	ClaimAccount     = "account"
+)
+
+// EmailClaim makes e-mail addresses unique. It is written before anything
+// else of an account, Cognito's identity included: while State is registering
+// the attempt AttemptID holds it; the identity it creates carries
+// RegistrationID, so a later attempt can tell that identity from any other.
+type EmailClaim struct {
+	store.Key
+	AccountID      string `dynamodbav:"accountId,omitempty"`
+	State          string `dynamodbav:"state,omitempty"`
+	RegistrationID string `dynamodbav:"registrationId,omitempty"`
+	AttemptID      string `dynamodbav:"attemptId,omitempty"`
+	// ClaimedAt is when the attempt took the claim (unix seconds).
+	ClaimedAt int64 `dynamodbav:"claimedAt,omitempty"`
+}
+
+// Registering reports whether a registration still holds the claim.
+func (c *EmailClaim) Registering() bool { return c.State == ClaimRegistering }
+
+// Session is a login's refresh token, by hash: refresh and logout go through it,
+// so signing out works the same with or without Cognito's global sign-out.
+type Session struct {
+	store.Key
+	AccountID string `dynamodbav:"accountId"`
+	CreatedAt int64  `dynamodbav:"createdAt"`
+	TTL       int64  `dynamodbav:"ttl"`
+}

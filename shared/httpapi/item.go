@@ -1,0 +1,14 @@
+package httpapi
+
+import (
+	"github.com/kartamieszkanca/platform/shared/store"
+)
+
+// Idempotency is the stored first answer to a request with an Idempotency-Key.
+type Idempotency struct {
+	store.Key
+	BodyHash string `dynamodbav:"bodyHash"`
+	Status   int    `dynamodbav:"status"`
+	Response []byte `dynamodbav:"response,omitempty"`
+	TTL      int64  `dynamodbav:"ttl"`
+}
