@@ -23,3 +23,15 @@ func SetPhone(tx *store.Tx, a *Account, e164 string) {
 	}
 	tx.Change(a.Key, a.Version, upd, nil, ErrChanged)
 }
+
+// Activate adds to tx the activation of a pending account by its newest
+// activation link (hash); onFail answers a used or superseded link.
+func Activate(tx *store.Tx, accountID, hash string, onFail error) {
+	tx.Update(store.AccountKey(accountID),
+		expression.Set(expression.Name("status"), expression.Value(Active)).
+			Remove(expression.Name("activationHash")).
+			Add(expression.Name("version"), expression.Value(1)),
+		store.Cond(expression.Name("status").Equal(expression.Value(Pending)).
+			And(expression.Name("activationHash").Equal(expression.Value(hash)))),
+		onFail)
+}

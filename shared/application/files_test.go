@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
@@ -134,7 +135,9 @@ func TestAcceptRefusesAFileReplacedSinceSubmit(t *testing.T) {
 	a := cardDraft(t, e, p, photo, doc)
 	e.Call(t, "POST", p.path("/applications/"+a.ApplicationID+"/submit"), p.token, nil).Expect(t, 200)
 
-	// Same size, so only the content check can tell.
+	// The task after the submit moves the photo out of the pending prefix;
+	// then it is replaced there. Same size, so only the content check can tell.
+	waitKept(t, e, p.profile, photo)
 	page := append(append([]byte{}, jpegThenHTML...), bytes.Repeat([]byte(" "), len(testenv.JPEGBytes)-len(jpegThenHTML))...)
 	putObject(t, e, upload.KeptKey(p.profile, photo), "text/html", page)
 	pr := decide(t, e, op, a.ApplicationID, "accept", "").Expect(t, 422).Problem(t)
@@ -237,5 +240,23 @@ func putObject(t *testing.T, e *testenv.Env, key, contentType string, content []
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// waitKept waits for the task that follows a submit to move an upload's
+// object to its kept key (bounded: it guards against loss, not slowness).
+func waitKept(t *testing.T, e *testenv.Env, profileID, uploadID string) {
+	t.Helper()
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		var u upload.Upload
+		if err := store.Of(e.Deps).Get(context.Background(), store.UploadKey(profileID, uploadID), &u); err != nil {
+			t.Fatal(err)
+		}
+		if u.ObjectKey == upload.KeptKey(profileID, uploadID) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("upload %s never kept", uploadID)
+		}
 	}
 }

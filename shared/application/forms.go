@@ -1,12 +1,8 @@
 package application
 
 import (
-	"context"
-	"errors"
 	"strconv"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 
 	"github.com/kartamieszkanca/platform/shared/apierr"
 	"github.com/kartamieszkanca/platform/shared/card"
@@ -74,9 +70,7 @@ func init() {
 			issue(s, app, tx, card.Physical, photoOf(old), form.PickupPointID)
 			if old.Status == card.Blocked {
 				// Already blocked (lost, stolen): it now stays blocked for good.
-				tx.Update(old.Key, expression.Set(expression.Name("blockReason"), expression.Value(card.ReasonDuplicate)).
-					Add(expression.Name("version"), expression.Value(1)),
-					store.Cond(expression.Name("version").Equal(expression.Value(old.Version))), errCardChanged)
+				keepBlocked(tx, old)
 				return nil
 			}
 			return card.BlockIn(tx, old, card.ReasonDuplicate, "operator", s.Now)
@@ -90,14 +84,7 @@ func init() {
 		},
 		CarryOut: func(s *Subject, app *Application, f Form, tx *store.Tx) error {
 			form := f.(*dataChangeForm)
-			upd := expression.Add(expression.Name("version"), expression.Value(1))
-			for name, v := range map[string]*string{"firstName": form.FirstName, "lastName": form.LastName, "birthDate": form.BirthDate} {
-				if v != nil {
-					upd = upd.Set(expression.Name(name), expression.Value(*v))
-				}
-			}
-			tx.Update(store.ProfileKey(s.Profile.HouseholdID, s.Profile.ProfileID), upd,
-				store.Cond(expression.Name("version").Equal(expression.Value(s.Profile.Version))), errCardChanged)
+			changePerson(tx, s.HouseholdID, s.ProfileID, form.FirstName, form.LastName, form.BirthDate)
 			return nil
 		}})
 }
@@ -136,42 +123,30 @@ func (f *cardIssueForm) Validate(c *httpapi.Checks) {
 	checkDocumentCount(c, f.DocumentUploadIDs)
 }
 
-func (f *cardIssueForm) Complete(ctx context.Context, s *Subject) error {
-	var c httpapi.Checks
+func (f *cardIssueForm) Complete(s *Subject, c *httpapi.Checks) {
 	c.Required("data.firstName", f.FirstName)
 	c.Required("data.lastName", f.LastName)
 	c.BirthDate("data.birthDate", f.BirthDate, s.Now)
 	if c.Required("data.cardKind", f.CardKind) && f.CardKind == card.Physical {
-		if err := checkPickup(ctx, s, &c, f.PickupPointID); err != nil {
-			return err
-		}
+		s.pickup(c, f.PickupPointID)
 	}
 	if len(f.DocumentUploadIDs) == 0 {
 		c.Fail("data.documentUploadIds", "required")
-	}
-	clauses, err := dictionary.Clauses(ctx, store.Of(s.D))
-	if err != nil {
-		return err
 	}
 	given := map[string]bool{}
 	for _, a := range f.Consents {
 		given[a.ClauseID] = a.Accepted
 	}
-	for _, cl := range clauses {
+	for _, cl := range s.Clauses {
 		if cl.Mandatory && !given[cl.ID] {
 			c.FailAs(apierr.ConsentRequired, "Every mandatory consent must be accepted.", "data.consents."+cl.ID, "required")
 		}
 	}
-	if err := c.Err(); err != nil {
-		return err
+	s.guard(func(tx *store.Tx) { dictionary.RequireClauses(tx, s.Clauses) })
+	if up := s.file(c, f.PhotoUploadID, "data.photoUploadId", upload.Photo); up != nil {
+		f.photo = photo{up.UploadID, upload.KeptKey(up.ProfileID, up.UploadID), up.ContentType}
 	}
-	up, err := upload.Verify(ctx, s.D, s.Profile.ProfileID, f.PhotoUploadID, "data.photoUploadId", upload.Photo)
-	if err != nil {
-		return err
-	}
-	f.photo = photo{f.PhotoUploadID, up.ObjectKey, up.ContentType}
-	s.Verified = append(s.Verified, up)
-	return verifyDocuments(ctx, s, f.DocumentUploadIDs)
+	s.documents(c, f.DocumentUploadIDs)
 }
 
 // physicalForm: R4.6.
@@ -182,15 +157,9 @@ type physicalForm struct {
 
 func (f *physicalForm) Validate(c *httpapi.Checks) { checkDocumentCount(c, f.DocumentUploadIDs) }
 
-func (f *physicalForm) Complete(ctx context.Context, s *Subject) error {
-	var c httpapi.Checks
-	if err := checkPickup(ctx, s, &c, f.PickupPointID); err != nil {
-		return err
-	}
-	if err := c.Err(); err != nil {
-		return err
-	}
-	return verifyDocuments(ctx, s, f.DocumentUploadIDs)
+func (f *physicalForm) Complete(s *Subject, c *httpapi.Checks) {
+	s.pickup(c, f.PickupPointID)
+	s.documents(c, f.DocumentUploadIDs)
 }
 
 // duplicateForm: R4.5.
@@ -202,22 +171,16 @@ type duplicateForm struct {
 
 func (f *duplicateForm) Validate(c *httpapi.Checks) {}
 
-func (f *duplicateForm) Complete(ctx context.Context, s *Subject) error {
-	var c httpapi.Checks
+func (f *duplicateForm) Complete(s *Subject, c *httpapi.Checks) {
 	if c.Required("data.cardId", f.CardID) {
 		if old := s.card(f.CardID); old == nil || old.Kind != card.Physical || (old.Status != card.Active && old.Status != card.Blocked) {
 			c.Fail("data.cardId", "not_a_physical_card")
 		}
 	}
 	if c.Required("data.reasonId", f.ReasonID) {
-		if err := checkEntry(ctx, s, &c, dictionary.DuplicateReasons, "data.reasonId", f.ReasonID); err != nil {
-			return err
-		}
+		s.entry(dictionary.DuplicateReasons, "data.reasonId", f.ReasonID)
 	}
-	if err := checkPickup(ctx, s, &c, f.PickupPointID); err != nil {
-		return err
-	}
-	return c.Err()
+	s.pickup(c, f.PickupPointID)
 }
 
 // dataChangeForm: R4.7.
@@ -250,49 +213,51 @@ func checkDocumentCount(c *httpapi.Checks, ids []string) {
 	}
 }
 
-func (f *dataChangeForm) Complete(ctx context.Context, s *Subject) error {
-	var c httpapi.Checks
+func (f *dataChangeForm) Complete(s *Subject, c *httpapi.Checks) {
 	if f.FirstName == nil && f.LastName == nil && f.BirthDate == nil {
 		c.Fail("data", "nothing_to_change")
 	}
 	if len(f.DocumentUploadIDs) == 0 {
 		c.Fail("data.documentUploadIds", "required")
 	}
-	if err := c.Err(); err != nil {
-		return err
-	}
-	return verifyDocuments(ctx, s, f.DocumentUploadIDs)
+	s.documents(c, f.DocumentUploadIDs)
 }
 
-func checkPickup(ctx context.Context, s *Subject, c *httpapi.Checks, id string) error {
-	if !c.Required("data.pickupPointId", id) {
+// pickup requires an active pickup point.
+func (s *Subject) pickup(c *httpapi.Checks, id string) {
+	if c.Required("data.pickupPointId", id) {
+		s.entry(dictionary.PickupPoints, "data.pickupPointId", id)
+	}
+}
+
+// entry requires an active dictionary entry: a condition of the change's
+// transaction, failing as the field's error (no read before).
+func (s *Subject) entry(kind, field, id string) {
+	s.guard(func(tx *store.Tx) {
+		dictionary.RequireActive(tx, kind, id, apierr.Invalid(apierr.FieldError{Field: field, Code: "unknown"}))
+	})
+}
+
+// file checks an upload named in a field against the profile's uploads read
+// with the facts, and queues its object check; nil if it fails.
+func (s *Subject) file(c *httpapi.Checks, id, field string, purposes ...string) *upload.Upload {
+	u := s.Uploads[id]
+	if err := upload.CheckRecord(u, field, purposes...); err != nil {
+		// Reported after the form's own errors, as its own code.
+		if s.fileErr == nil {
+			s.fileErr = err
+		}
 		return nil
 	}
-	return checkEntry(ctx, s, c, dictionary.PickupPoints, "data.pickupPointId", id)
+	s.objects = append(s.objects, upload.Object{Upload: u, Field: field})
+	s.Verified = append(s.Verified, u)
+	return u
 }
 
-// checkEntry fails field unless id is an active entry of the dictionary.
-func checkEntry(ctx context.Context, s *Subject, c *httpapi.Checks, kind, field, id string) error {
-	var e dictionary.Entry
-	err := store.Of(s.D).Get(ctx, store.DictionaryKey(kind, id), &e)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return err
-	}
-	if err != nil || !e.Active {
-		c.Fail(field, "unknown")
-	}
-	return nil
-}
-
-func verifyDocuments(ctx context.Context, s *Subject, ids []string) error {
+func (s *Subject) documents(c *httpapi.Checks, ids []string) {
 	for i, id := range ids {
-		u, err := upload.Verify(ctx, s.D, s.Profile.ProfileID, id, "data.documentUploadIds["+itoa(i)+"]", upload.Document)
-		if err != nil {
-			return err
-		}
-		s.Verified = append(s.Verified, u)
+		s.file(c, id, "data.documentUploadIds["+itoa(i)+"]", upload.Document)
 	}
-	return nil
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }

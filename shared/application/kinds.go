@@ -1,16 +1,14 @@
 package application
 
 import (
-	"context"
 	"encoding/json"
 	"strings"
 	"time"
 
 	"github.com/kartamieszkanca/platform/shared/apierr"
 	"github.com/kartamieszkanca/platform/shared/card"
+	"github.com/kartamieszkanca/platform/shared/dictionary"
 	"github.com/kartamieszkanca/platform/shared/httpapi"
-	"github.com/kartamieszkanca/platform/shared/platform"
-	"github.com/kartamieszkanca/platform/shared/profile"
 	"github.com/kartamieszkanca/platform/shared/store"
 	"github.com/kartamieszkanca/platform/shared/upload"
 )
@@ -27,20 +25,39 @@ const (
 // is there) and at submit (completeness, files, dictionaries).
 type Form interface {
 	httpapi.Validator
-	// Complete checks what submit needs and verifies the attached files.
-	Complete(ctx context.Context, s *Subject) error
+	// Complete checks what submit and acceptance need against the facts in
+	// s: pure; it names the files whose objects are then checked (s.file) and
+	// the dictionary conditions the change's transaction carries (s.entry).
+	Complete(s *Subject, c *httpapi.Checks)
 }
 
-// Subject is what the rules look at: the profile, its cards and applications,
-// and the platform to check dictionaries and files with.
+// Subject is what the rules look at, read in one go before any rule runs:
+// the profile's applications, cards and uploads (one Query), the consent
+// clauses (cached per instance), and the clock.
 type Subject struct {
-	D       *platform.Deps
-	Profile *profile.Profile
-	Cards   []card.Card
-	Apps    []Application
-	Now     time.Time
-	// Verified are the uploads Complete checked, for submit to keep.
+	ProfileID   string
+	HouseholdID string
+	Apps        []Application
+	Cards       []card.Card
+	Uploads     map[string]*upload.Upload
+	Clauses     []dictionary.Clause
+	Now         time.Time
+	// Verified are the uploads Complete accepted, for submit to keep.
 	Verified []*upload.Upload
+
+	objects []upload.Object
+	guards  []func(*store.Tx)
+	fileErr error
+}
+
+// guard adds a condition the change's transaction must carry.
+func (s *Subject) guard(g func(*store.Tx)) { s.guards = append(s.guards, g) }
+
+// Guard adds to tx the conditions the rules relied on.
+func (s *Subject) Guard(tx *store.Tx) {
+	for _, g := range s.guards {
+		g(tx)
+	}
 }
 
 // Kind is one type of application: its form, when it is available, and what

@@ -118,30 +118,31 @@ func uploadIDs(data string) []string {
 // with the resident's data and presigned links to its files.
 func ReviewGet(d *platform.Deps) httpapi.Handler {
 	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
-		a, err := byID(ctx, d, r.Params["applicationId"])
+		// One Query reads the application with its profile's uploads.
+		owner, ok := store.OwnerOf(r.Params["applicationId"])
+		if !ok {
+			return nil, errNotFound
+		}
+		s, err := readSubject(ctx, store.Of(d), owner, "", d.Now())
 		if err != nil {
 			return nil, err
+		}
+		a := s.app(r.Params["applicationId"])
+		if a == nil {
+			return nil, errNotFound
 		}
 		p, err := profileOf(ctx, d, a)
 		if err != nil {
 			return nil, err
 		}
 		v := reviewView{View: ToView(a, true), Resident: profile.ToView(p), Files: []file{}}
-		var keys []store.Key
 		seen := map[string]bool{}
 		for _, id := range uploadIDs(a.Data) {
-			if !seen[id] {
-				seen[id] = true
-				keys = append(keys, store.UploadKey(p.ProfileID, id))
+			u := s.Uploads[id]
+			if u == nil || seen[id] {
+				continue // a draft may name a file never sent
 			}
-		}
-		// One round trip for all files; a draft may name a file never sent.
-		var ups []upload.Upload
-		if err := store.Of(d).GetMany(ctx, keys, &ups); err != nil {
-			return nil, err
-		}
-		for i := range ups {
-			u := &ups[i]
+			seen[id] = true
 			url, exp, err := upload.PresignGet(ctx, d, u)
 			if err != nil {
 				return nil, err
@@ -189,12 +190,23 @@ func (b *decisionBody) Validate(c *httpapi.Checks) {
 // a rejection records the reason; an acceptance carries the application out in
 // the same transaction (a card, a duplicate and the old card blocked, a data
 // change). Of two operators deciding at once, one wins; the other gets 409.
+// Facts first, as at submit: one Query reads the application with its
+// profile's applications, uploads and cards.
 func Decide(d *platform.Deps) httpapi.Handler {
 	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *decisionBody) (*httpapi.Response, error) {
-		a, err := byID(ctx, d, r.Params["applicationId"])
+		owner, ok := store.OwnerOf(r.Params["applicationId"])
+		if !ok {
+			return nil, errNotFound
+		}
+		s, err := readSubject(ctx, store.Of(d), owner, "", d.Now())
 		if err != nil {
 			return nil, err
 		}
+		a := s.app(r.Params["applicationId"])
+		if a == nil {
+			return nil, errNotFound
+		}
+		s.HouseholdID = a.HouseholdID
 		if a.Status != Submitted && a.Status != InReview {
 			return nil, apierr.New(StateChanged, "The application is %s: there is nothing to decide.", a.Status)
 		}
@@ -210,13 +222,9 @@ func Decide(d *platform.Deps) httpapi.Handler {
 			outbox.Enqueue(tx, now, "app-decided#"+a.ApplicationID, outbox.AppRejected, a.NotifyEmail, mailData(d, a, k, b.Comment), nil)
 			return httpapi.JSON(200, ToView(a, true)).With(tx), nil
 		}
-		p, err := profileOf(ctx, d, a)
-		if err != nil {
-			return nil, err
-		}
 		// What was available and complete at submit may not be now (a card
 		// blocked since, a file removed): it is checked again.
-		_, s, f, err := ready(ctx, d, p, a)
+		_, f, err := ready(ctx, d, s, a)
 		if err != nil {
 			return nil, err
 		}
@@ -232,17 +240,10 @@ func acceptResponse(ctx context.Context, d *platform.Deps, s *Subject, a *Applic
 		app := *a
 		app.History = append([]history.Event(nil), a.History...)
 		tx := &store.Tx{}
+		s.Guard(tx)
 		accepted := history.Event{Status: Accepted, At: now, Actor: "operator", Comment: comment}
 		completed := history.Event{Status: Completed, At: now, Actor: "operator"}
-		upd := expression.Set(expression.Name("status"), expression.Value(Completed)).
-			Set(expression.Name("history"), expression.ListAppend(expression.Name("history"), expression.Value([]history.Event{accepted, completed}))).
-			Set(expression.Name("decidedAt"), expression.Value(now)).
-			Add(expression.Name("version"), expression.Value(1)).
-			Remove(expression.Name("GSI1PK")).Remove(expression.Name("GSI1SK"))
-		tx.Update(app.Key, upd, store.Cond(expression.Name("status").Equal(expression.Value(a.Status)).
-			And(expression.Name("version").Equal(expression.Value(a.Version)))),
-			apierr.New(StateChanged, "The application was decided at the same time."))
-		release(tx, &app)
+		complete(tx, &app, now, accepted, completed)
 		if err := k.CarryOut(s, &app, f, tx); err != nil {
 			return nil, err
 		}

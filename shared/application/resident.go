@@ -6,7 +6,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 
+	"github.com/kartamieszkanca/platform/shared/account"
 	"github.com/kartamieszkanca/platform/shared/apierr"
+	"github.com/kartamieszkanca/platform/shared/dictionary"
 	"github.com/kartamieszkanca/platform/shared/history"
 	"github.com/kartamieszkanca/platform/shared/httpapi"
 	"github.com/kartamieszkanca/platform/shared/outbox"
@@ -41,7 +43,7 @@ func Available(d *platform.Deps) httpapi.Handler {
 		if err != nil {
 			return nil, err
 		}
-		s, err := subject(ctx, d, p)
+		s, err := readSubject(ctx, store.Of(d), p.ProfileID, p.HouseholdID, d.Now())
 		if err != nil {
 			return nil, err
 		}
@@ -87,7 +89,7 @@ func Create(d *platform.Deps) httpapi.Handler {
 		if err != nil {
 			return nil, err
 		}
-		s, err := subject(ctx, d, p)
+		s, err := readSubject(ctx, store.Of(d), p.ProfileID, p.HouseholdID, d.Now())
 		if err != nil {
 			return nil, err
 		}
@@ -212,11 +214,7 @@ func Update(d *platform.Deps) httpapi.Handler {
 			return nil, err
 		}
 		tx := &store.Tx{}
-		tx.Update(a.Key, expression.Set(expression.Name("data"), expression.Value(data)).
-			Add(expression.Name("version"), expression.Value(1)),
-			store.Cond(expression.Name("status").Equal(expression.Value(Draft)).
-				And(expression.Name("version").Equal(expression.Value(a.Version)))),
-			apierr.New(StateChanged, "The application was changed at the same time; read it again."))
+		setData(tx, a, data)
 		a.Data = data
 		return httpapi.JSON(200, ToView(a, true)).With(tx), nil
 	})
@@ -224,34 +222,34 @@ func Update(d *platform.Deps) httpapi.Handler {
 
 // Submit serves POST .../applications/{applicationId}/submit: completeness and
 // availability are checked again, the files verified, and the application
-// joins the review queue; the resident is mailed.
+// joins the review queue; the resident is mailed. Facts first: one Query
+// reads the application with everything the rules look at, the rules are
+// pure, the files' objects are checked concurrently, and the dictionary
+// entries the rules relied on are conditions of the commit.
 func Submit(d *platform.Deps) httpapi.Handler {
 	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
-		p, a, err := load(ctx, d, r.Account, r.Params["profileId"], r.Params["applicationId"])
+		s, a, err := loadSubject(ctx, d, r.Account, r.Params["profileId"], r.Params["applicationId"])
 		if err != nil {
 			return nil, err
 		}
 		if a.Status != Draft {
 			return nil, apierr.New(StateChanged, "Only a draft can be submitted; this one is %s.", a.Status)
 		}
-		k, s, _, err := ready(ctx, d, p, a)
+		k, _, err := ready(ctx, d, s, a)
 		if err != nil {
 			return nil, err
 		}
 		now := s.Now
 		tx := &store.Tx{}
-		// The files move out of the expiring pending prefix and are marked
-		// verified with the submission.
+		s.Guard(tx)
+		// The files are marked verified with the submission; a task copies
+		// them out of the expiring pending prefix after the commit.
 		seen := map[string]bool{}
 		for _, u := range s.Verified {
-			if seen[u.UploadID] {
-				continue
+			if !seen[u.UploadID] {
+				seen[u.UploadID] = true
+				upload.MarkVerified(tx, now, u)
 			}
-			seen[u.UploadID] = true
-			if err := upload.Keep(ctx, d, u); err != nil {
-				return nil, err
-			}
-			upload.MarkVerified(tx, u)
 		}
 		move(tx, a, Submitted, history.Event{Status: Submitted, At: now, Actor: "resident"},
 			func(u expression.UpdateBuilder) expression.UpdateBuilder {
@@ -265,26 +263,52 @@ func Submit(d *platform.Deps) httpapi.Handler {
 	}
 }
 
+// loadSubject reads, in one Query, an application of a profile the caller may
+// reach together with the rules' facts. The application's id names its
+// owner, and the application its household, so access needs no other read.
+func loadSubject(ctx context.Context, d *platform.Deps, acc *account.Account, profileID, appID string) (*Subject, *Application, error) {
+	owner, ok := store.OwnerOf(appID)
+	if !ok || !profile.MayReach(acc, profileID, owner) {
+		return nil, nil, errNotFound
+	}
+	s, err := readSubject(ctx, store.Of(d), owner, acc.HouseholdID, d.Now())
+	if err != nil {
+		return nil, nil, err
+	}
+	a := s.app(appID)
+	if a == nil || a.HouseholdID != acc.HouseholdID {
+		return nil, nil, errNotFound
+	}
+	return s, a, nil
+}
+
 // ready checks an application against the rules as they are now: the type is
 // available to the profile and the form complete, its files verified. Submit
 // and acceptance both ask, since acceptance carries out what it checks.
-func ready(ctx context.Context, d *platform.Deps, p *profile.Profile, a *Application) (*Kind, *Subject, Form, error) {
+func ready(ctx context.Context, d *platform.Deps, s *Subject, a *Application) (*Kind, Form, error) {
 	k := Kinds[a.Type]
-	s, err := subject(ctx, d, p)
-	if err != nil {
-		return nil, nil, nil, err
-	}
 	if ok, why := check(k, s, a.ApplicationID); !ok {
-		return nil, nil, nil, notAvailable(why)
+		return nil, nil, notAvailable(why)
 	}
 	f, err := decode(k, json.RawMessage(a.Data))
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
-	if err := f.Complete(ctx, s); err != nil {
-		return nil, nil, nil, err
+	if s.Clauses, err = dictionary.CachedClauses(ctx, store.Of(d)); err != nil {
+		return nil, nil, err
 	}
-	return k, s, f, nil
+	var c httpapi.Checks
+	f.Complete(s, &c)
+	if err := c.Err(); err != nil {
+		return nil, nil, err
+	}
+	if s.fileErr != nil {
+		return nil, nil, s.fileErr
+	}
+	if err := upload.CheckObjects(ctx, d, s.objects); err != nil {
+		return nil, nil, err
+	}
+	return k, f, nil
 }
 
 // timeKey sorts instants as strings in the queue index.
@@ -306,10 +330,7 @@ func Delete(d *platform.Deps) httpapi.Handler {
 		tx := &store.Tx{}
 		switch a.Status {
 		case Draft:
-			tx.Delete(a.Key, store.Cond(expression.Name("status").Equal(expression.Value(Draft)).
-				And(expression.Name("version").Equal(expression.Value(a.Version)))),
-				apierr.New(StateChanged, "The application was changed at the same time; read it again."))
-			release(tx, a)
+			deleteDraft(tx, a)
 		case Submitted, InReview:
 			move(tx, a, Cancelled, history.Event{Status: Cancelled, At: d.Now().UTC(), Actor: "resident"}, nil)
 		default:

@@ -10,13 +10,13 @@ import (
 	"context"
 	"errors"
 
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/kartamieszkanca/platform/shared/account"
 	"github.com/kartamieszkanca/platform/shared/apierr"
 	"github.com/kartamieszkanca/platform/shared/httpapi"
 	"github.com/kartamieszkanca/platform/shared/identity"
 	"github.com/kartamieszkanca/platform/shared/linktoken"
 	"github.com/kartamieszkanca/platform/shared/platform"
+	"github.com/kartamieszkanca/platform/shared/profile"
 	"github.com/kartamieszkanca/platform/shared/store"
 )
 
@@ -57,19 +57,11 @@ func Activate(d *platform.Deps) httpapi.Handler {
 		if err != nil {
 			return nil, err
 		}
-		acc := store.AccountKey(tok.AccountID)
 		tx := &store.Tx{}
 		tx.Delete(store.TokenKey(hash), store.Exists(), ErrTokenInvalid)
-		tx.Update(acc,
-			expression.Set(expression.Name("status"), expression.Value(account.Active)).
-				Remove(expression.Name("activationHash")).
-				Add(expression.Name("version"), expression.Value(1)),
-			store.Cond(expression.Name("status").Equal(expression.Value(account.Pending)).
-				And(expression.Name("activationHash").Equal(expression.Value(hash)))),
-			ErrTokenInvalid)
+		account.Activate(tx, tok.AccountID, hash, ErrTokenInvalid)
 		// The head profile becomes active with its account.
-		tx.Update(store.ProfileKey(tok.HouseholdID, tok.ProfileID),
-			expression.Set(expression.Name("status"), expression.Value(account.Active)), store.Exists(), nil)
+		profile.Activate(tx, tok.HouseholdID, tok.ProfileID)
 		identity.AfterVerifyEmail(tx, d.Now(), tok.Email)
 		return httpapi.NoContent().With(tx), nil
 	})

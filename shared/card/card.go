@@ -127,12 +127,11 @@ func Commit(ctx context.Context, t *store.Table, build func() (*store.Tx, error)
 // leave and the version read, and appends the history entry.
 func transition(tx *store.Tx, c *Card, to string, ev history.Event, set func(expression.UpdateBuilder) expression.UpdateBuilder, onFail error) {
 	upd := expression.Set(expression.Name("status"), expression.Value(to)).
-		Set(expression.Name("history"), expression.ListAppend(expression.Name("history"), expression.Value([]history.Event{ev}))).
-		Add(expression.Name("version"), expression.Value(1))
+		Set(expression.Name("history"), expression.ListAppend(expression.Name("history"), expression.Value([]history.Event{ev})))
 	if set != nil {
 		upd = set(upd)
 	}
-	tx.Update(c.Key, upd, store.Cond(expression.Name("version").Equal(expression.Value(c.Version))), onFail)
+	tx.Change(c.Key, c.Version, upd, nil, onFail)
 }
 
 // BlockIn adds the block of a card to tx (resident's block, or a duplicate's).

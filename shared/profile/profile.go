@@ -124,6 +124,23 @@ func Get(d *platform.Deps) httpapi.Handler {
 	}
 }
 
+// MayReach tells, without a read, whether the caller may reach the profile
+// owner that a request names as id ("me" or a profile id): its own, or as the
+// household's head any profile of the household — which the caller checks on
+// the item it reads (its householdId).
+func MayReach(acc *account.Account, id, owner string) bool {
+	if acc.ProfileID == "" {
+		return false
+	}
+	if id == Me {
+		id = acc.ProfileID
+	}
+	if id != owner {
+		return false
+	}
+	return id == acc.ProfileID || acc.Head
+}
+
 // Reach is Resolve for handlers that need only the profile's ids: the caller's
 // own profile is known from the account the request was authorized with, so it
 // costs no read; another household member's is read to prove it exists.
@@ -132,4 +149,10 @@ func Reach(ctx context.Context, t *store.Table, acc *account.Account, id string)
 		return &Profile{ProfileID: acc.ProfileID, HouseholdID: acc.HouseholdID}, nil
 	}
 	return Resolve(ctx, t, acc, id)
+}
+
+// Activate adds to tx the activation of a profile with its account.
+func Activate(tx *store.Tx, householdID, profileID string) {
+	tx.Update(store.ProfileKey(householdID, profileID),
+		expression.Set(expression.Name("status"), expression.Value(account.Active)), store.Exists(), nil)
 }

@@ -97,9 +97,18 @@ func ProfilePK(profileID string) string { return "PROFILE#" + profileID }
 
 // Profile-owned items: uploads, applications, cards.
 const (
-	UploadSKPrefix      = "UPLOAD#"
+	UploadSKPrefix      = "BLOB#"
 	ApplicationSKPrefix = "APP#"
 	CardSKPrefix        = "CARD#"
+)
+
+// SubjectFrom and SubjectTo bound one Query of a profile's partition that
+// reads its applications (APP#), uploads (BLOB#) and cards (CARD#) together:
+// everything the application rules look at ("APP#" < "BLOB#" < "CARD#" <
+// "CARD$").
+const (
+	SubjectFrom = ApplicationSKPrefix
+	SubjectTo   = "CARD$"
 )
 
 func UploadKey(profileID, uploadID string) Key {

@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -32,6 +33,7 @@ import (
 	"github.com/kartamieszkanca/platform/shared/platform"
 	"github.com/kartamieszkanca/platform/shared/profile"
 	"github.com/kartamieszkanca/platform/shared/store"
+	"github.com/kartamieszkanca/platform/shared/task"
 )
 
 // PendingTTL is how long an unclaimed upload's record is kept (its object
@@ -234,96 +236,160 @@ func policyExpiration(policy string) (time.Time, error) {
 	return doc.Expiration.UTC(), nil
 }
 
-// Verify checks that an upload named in a request body may be used by a
-// profile for one of purposes, and that its stored object is what was
-// declared. Every failure is a 422 upload_invalid with the body's field (not
-// a 404: the upload is a field of the request, not its path) and a field code:
-// not_found (unknown, or another profile's), wrong_purpose, not_uploaded,
-// empty, too_large, size_mismatch, content_mismatch (not a file of its type:
-// an image that does not decode, a PDF without its structure),
-// image_too_small, image_too_large (checkContent).
-func Verify(ctx context.Context, d *platform.Deps, profileID, uploadID, field string, purposes ...string) (*Upload, error) {
-	fail := func(code, msg string) (*Upload, error) {
-		return nil, &apierr.Error{Code: Invalid, Message: msg, Fields: []apierr.FieldError{{Field: field, Code: code}}}
-	}
-	if uploadID == "" {
-		return fail("not_found", "No such upload.")
-	}
-	var u Upload
-	err := store.Of(d).Get(ctx, store.UploadKey(profileID, uploadID), &u)
-	if errors.Is(err, store.ErrNotFound) {
-		return fail("not_found", "No such upload.")
-	}
-	if err != nil {
-		return nil, err
+// Every failure of an upload named in a request body is a 422 upload_invalid
+// with the body's field (not a 404: the upload is a field of the request, not
+// its path) and a field code: not_found (unknown, or another profile's),
+// wrong_purpose, not_uploaded, empty, too_large, size_mismatch,
+// content_mismatch (not a file of its type: an image that does not decode, a
+// PDF without its structure), image_too_small, image_too_large (checkContent).
+func invalid(field, code, msg string) error {
+	return &apierr.Error{Code: Invalid, Message: msg, Fields: []apierr.FieldError{{Field: field, Code: code}}}
+}
+
+// CheckRecord checks an upload's record (nil: none of the profile's) for a
+// field of purposes: the pure part of Verify.
+func CheckRecord(u *Upload, field string, purposes ...string) error {
+	if u == nil {
+		return invalid(field, "not_found", "No such upload.")
 	}
 	if !slices.Contains(purposes, u.Purpose) {
-		return fail("wrong_purpose", fmt.Sprintf("The upload is a %s; this field takes %s.", u.Purpose, strings.Join(purposes, " or ")))
+		return invalid(field, "wrong_purpose", fmt.Sprintf("The upload is a %s; this field takes %s.", u.Purpose, strings.Join(purposes, " or ")))
 	}
+	return nil
+}
+
+// CheckObject checks that an upload's stored object is what was declared.
+func CheckObject(ctx context.Context, d *platform.Deps, u *Upload, field string) error {
 	bucket := aws.String(d.Config.FilesBucket)
 	head, err := S3(d).HeadObject(ctx, &s3.HeadObjectInput{Bucket: bucket, Key: &u.ObjectKey})
 	if isNotFound(err) {
-		return fail("not_uploaded", "The file was not uploaded (or the upload expired).")
+		return invalid(field, "not_uploaded", "The file was not uploaded (or the upload expired).")
 	}
 	if err != nil {
-		return nil, s3Error(err)
+		return s3Error(err)
 	}
 	size := aws.ToInt64(head.ContentLength)
 	switch {
 	case size <= 0:
-		return fail("empty", "The file is empty.")
+		return invalid(field, "empty", "The file is empty.")
 	case size > Limit(u.Purpose):
-		return fail("too_large", fmt.Sprintf("The file is larger than %d MB.", Limit(u.Purpose)/mb))
+		return invalid(field, "too_large", fmt.Sprintf("The file is larger than %d MB.", Limit(u.Purpose)/mb))
 	case size != u.Size:
-		return fail("size_mismatch", "The file's size is not the declared one.")
+		return invalid(field, "size_mismatch", "The file's size is not the declared one.")
 	}
 	code, msg, err := checkContent(ctx, d, u.ObjectKey, u.ContentType, u.Purpose, size)
 	switch {
 	case errors.Is(err, errGone):
-		return fail("not_uploaded", "The file was not uploaded (or the upload expired).")
+		return invalid(field, "not_uploaded", "The file was not uploaded (or the upload expired).")
 	case errors.Is(err, errResized):
-		return fail("size_mismatch", "The file's size is not the declared one.")
+		return invalid(field, "size_mismatch", "The file's size is not the declared one.")
 	case err != nil:
-		return nil, err
+		return err
 	}
 	if code != "" {
-		return fail(code, msg)
+		return invalid(field, code, msg)
 	}
-	return &u, nil
+	return nil
 }
 
-// MarkVerified adds to tx the change of a verified upload's status (and its
-// object key, which Keep may have moved).
-func MarkVerified(tx *store.Tx, u *Upload) {
+// Object is an upload whose object is to be checked, with its body field.
+type Object struct {
+	Upload *Upload
+	Field  string
+}
+
+// CheckObjects checks objects concurrently (each is a HEAD and a few ranged
+// GETs); the error is that of the first object in order that failed.
+func CheckObjects(ctx context.Context, d *platform.Deps, objs []Object) error {
+	errs := make([]error, len(objs))
+	var wg sync.WaitGroup
+	for i, o := range objs {
+		wg.Go(func() { errs[i] = CheckObject(ctx, d, o.Upload, o.Field) })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Verify reads an upload named in a request body and checks it for one of
+// purposes, record and object.
+func Verify(ctx context.Context, d *platform.Deps, profileID, uploadID, field string, purposes ...string) (*Upload, error) {
+	var u *Upload
+	if uploadID != "" {
+		var rec Upload
+		err := store.Of(d).Get(ctx, store.UploadKey(profileID, uploadID), &rec)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+		if err == nil {
+			u = &rec
+		}
+	}
+	if err := CheckRecord(u, field, purposes...); err != nil {
+		return nil, err
+	}
+	if err := CheckObject(ctx, d, u, field); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// MarkVerified adds to tx the change of a verified upload's status; its
+// object is copied out of the expiring pending prefix by a task after the
+// commit (Keep).
+func MarkVerified(tx *store.Tx, now time.Time, u *Upload) {
 	u.Status = Verified
 	tx.Update(store.UploadKey(u.ProfileID, u.UploadID),
 		expression.Set(expression.Name("status"), expression.Value(Verified)).
-			Set(expression.Name("objectKey"), expression.Value(u.ObjectKey)).
 			Remove(expression.Name("ttl")),
 		store.Exists(),
 		apierr.New(apierr.Conflict, "The upload was removed at the same time; try again."))
+	if strings.HasPrefix(u.ObjectKey, PendingPrefix) {
+		task.Enqueue(tx, now, TaskKeep, map[string]string{"profileId": u.ProfileID, "uploadId": u.UploadID, "from": u.ObjectKey})
+	}
 }
 
-// Keep copies a verified upload's object out of PendingPrefix, whose objects
-// expire after a day, and points u at the copy; MarkVerified then stores the
-// new key. Call it before committing the change that claims the upload; a
-// failed commit leaves only an unreferenced copy.
-func Keep(ctx context.Context, d *platform.Deps, u *Upload) error {
-	if !strings.HasPrefix(u.ObjectKey, PendingPrefix) {
-		return nil
-	}
-	dst := KeptKey(u.ProfileID, u.UploadID)
+// TaskKeep copies a verified upload's object out of PendingPrefix, whose
+// objects expire after a day, and points the record at the copy.
+const TaskKeep = "upload.keep"
+
+// Tasks are the handlers of the upload task kinds.
+func Tasks(d *platform.Deps) map[string]task.Handler {
+	return map[string]task.Handler{TaskKeep: func(ctx context.Context, a map[string]string) error {
+		return keep(ctx, d, a["profileId"], a["uploadId"], a["from"])
+	}}
+}
+
+// keep is idempotent: the copy overwrites itself, and the record moves only
+// from the pending key.
+func keep(ctx context.Context, d *platform.Deps, profileID, uploadID, from string) error {
+	dst := KeptKey(profileID, uploadID)
 	_, err := S3(d).CopyObject(ctx, &s3.CopyObjectInput{
 		Bucket:     aws.String(d.Config.FilesBucket),
 		Key:        &dst,
-		CopySource: aws.String(url.PathEscape(d.Config.FilesBucket) + "/" + escapeKey(u.ObjectKey)),
+		CopySource: aws.String(url.PathEscape(d.Config.FilesBucket) + "/" + escapeKey(from)),
 	})
+	if isNotFound(err) {
+		// Copied before and the pending object expired since: done.
+		return nil
+	}
 	if err != nil {
 		return s3Error(err)
 	}
-	u.ObjectKey = dst
-	return nil
+	err = store.Of(d).Update(ctx, store.UploadKey(profileID, uploadID),
+		expression.Set(expression.Name("objectKey"), expression.Value(dst)),
+		store.Cond(expression.Name("objectKey").Equal(expression.Value(from))), errMoved)
+	if errors.Is(err, errMoved) {
+		return nil
+	}
+	return err
 }
+
+var errMoved = errors.New("upload: already kept")
 
 // PresignGet is a link to read an upload's object for GetTTL (operators'
 // review, the card photo). The link pins the answer's type and disposition

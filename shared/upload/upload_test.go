@@ -204,22 +204,28 @@ func TestCreateAndVerify(t *testing.T) {
 	_, err = upload.Verify(ctx, e.Deps, r.profileID, c.UploadID, "attachmentUploadIds[0]", upload.Attachment)
 	expectInvalid(t, err, "attachmentUploadIds[0]", "wrong_purpose")
 
-	// Claiming it: the object leaves the expiring prefix and the item says so.
-	if err := upload.Keep(ctx, e.Deps, u); err != nil {
-		t.Fatal(err)
-	}
-	if u.ObjectKey != upload.KeptKey(r.profileID, c.UploadID) {
-		t.Fatalf("kept at %s", u.ObjectKey)
-	}
+	// Claiming it: marked verified in the change's transaction; the task that
+	// follows the commit moves the object out of the expiring prefix and the
+	// item says so.
 	tx := &store.Tx{}
-	upload.MarkVerified(tx, u)
+	upload.MarkVerified(tx, time.Now(), u)
 	if err := store.Of(e.Deps).Commit(ctx, tx); err != nil {
 		t.Fatal(err)
 	}
-	items = uploads(t, e, r.profileID)
-	if items[0].Status != upload.Verified || items[0].ObjectKey != u.ObjectKey {
+	kept := upload.KeptKey(r.profileID, c.UploadID)
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		items = uploads(t, e, r.profileID)
+		if items[0].ObjectKey == kept {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the object was never kept: %+v", items[0])
+		}
+	}
+	if items[0].Status != upload.Verified || items[0].TTL != 0 {
 		t.Fatalf("after MarkVerified %+v", items[0])
 	}
+	u.ObjectKey = kept
 	if _, err := upload.Verify(ctx, e.Deps, r.profileID, c.UploadID, "data.photoUploadId", upload.Photo); err != nil {
 		t.Fatalf("verify after keep: %v", err)
 	}
@@ -246,7 +252,7 @@ func TestCreateAndVerify(t *testing.T) {
 	gone := *u
 	gone.UploadID = "01ARZ3NDEKTSV4RRFFQ69G5FAV"
 	tx = &store.Tx{}
-	upload.MarkVerified(tx, &gone)
+	upload.MarkVerified(tx, time.Now(), &gone)
 	if err := store.Of(e.Deps).Commit(ctx, tx); !apierr.Is(err, apierr.Conflict) {
 		t.Fatalf("mark missing: %v", err)
 	}
