@@ -1,6 +1,8 @@
 package application_test
 
 import (
+	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -96,7 +98,13 @@ func TestRejectAndCancel(t *testing.T) {
 
 	// A submitted application is cancelled by the resident and leaves the queue.
 	id2 := cardApplication(t, e, p, "virtual")
+	if !inQueue(t, e, op, id2) {
+		t.Fatal("the submitted application is not in the queue")
+	}
 	e.Call(t, "DELETE", p.path("/applications/"+id2), p.token, nil).Expect(t, 204)
+	if inQueue(t, e, op, id2) {
+		t.Fatal("the cancelled application is still in the queue")
+	}
 	var c app
 	e.Call(t, "GET", p.path("/applications/"+id2), p.token, nil).Expect(t, 200).Decode(t, &c)
 	if c.Status != "cancelled" {
@@ -126,34 +134,86 @@ func TestDataChange(t *testing.T) {
 func TestListApplications(t *testing.T) {
 	e := testenv.Get(t)
 	p := newPerson(t, e)
+	var made []string // oldest first
 	for range 3 {
-		a := draft(t, e, p, "card_issue", map[string]any{"cardKind": "virtual"})
-		// One open application per type: delete to make room for the next.
-		e.Call(t, "DELETE", p.path("/applications/"+a.ApplicationID), p.token, nil).Expect(t, 204)
+		// Cancelled applications stay listed; one open application per type.
+		id := cardApplication(t, e, p, "virtual")
+		e.Call(t, "DELETE", p.path("/applications/"+id), p.token, nil).Expect(t, 204)
+		made = append(made, id)
 	}
-	submitted := cardApplication(t, e, p, "virtual")
+	a := draft(t, e, p, "card_issue", map[string]any{"cardKind": "virtual"})
+	e.Call(t, "DELETE", p.path("/applications/"+a.ApplicationID), p.token, nil).Expect(t, 204) // a deleted draft is gone
+	made = append(made, cardApplication(t, e, p, "virtual"))
 	type page struct {
 		Items      []app   `json:"items"`
 		NextCursor *string `json:"nextCursor"`
 	}
-	var all page
+	ids := func(pg page) []string {
+		var out []string
+		for _, it := range pg.Items {
+			out = append(out, it.ApplicationID)
+		}
+		return out
+	}
+	var asc, desc page
 	res := e.Call(t, "GET", p.path("/applications?sort=date_asc"), p.token, nil).Expect(t, 200)
-	res.Decode(t, &all)
+	res.Decode(t, &asc)
 	if res.Calls > 2 {
 		t.Errorf("list: %d round trips", res.Calls)
 	}
-	// Deleted drafts are gone.
-	if len(all.Items) != 1 || all.Items[0].ApplicationID != submitted {
-		t.Fatalf("list %+v", all.Items)
+	if got := ids(asc); strings.Join(got, ",") != strings.Join(made, ",") {
+		t.Fatalf("oldest first: %v, want %v", got, made)
+	}
+	e.Call(t, "GET", p.path("/applications"), p.token, nil).Expect(t, 200).Decode(t, &desc)
+	got := ids(desc)
+	slices.Reverse(got)
+	if strings.Join(got, ",") != strings.Join(made, ",") {
+		t.Fatalf("newest first (default): %v", ids(desc))
 	}
 	var filtered page
+	e.Call(t, "GET", p.path("/applications?status=cancelled&type=card_issue"), p.token, nil).Expect(t, 200).Decode(t, &filtered)
+	cancelled := ids(filtered)
+	slices.Reverse(cancelled) // newest first
+	if strings.Join(cancelled, ",") != strings.Join(made[:3], ",") {
+		t.Fatalf("cancelled: %v, want %v", ids(filtered), made[:3])
+	}
 	e.Call(t, "GET", p.path("/applications?status=draft"), p.token, nil).Expect(t, 200).Decode(t, &filtered)
 	if len(filtered.Items) != 0 {
 		t.Fatalf("drafts %+v", filtered.Items)
 	}
-	e.Call(t, "GET", p.path("/applications?limit=0"), p.token, nil).Expect(t, 422)
-	e.Call(t, "GET", p.path("/applications?sort=name"), p.token, nil).Expect(t, 422)
-	e.Call(t, "GET", p.path("/applications?cursor=garbage"), p.token, nil).Expect(t, 400)
+	e.Call(t, "GET", p.path("/applications?type=duplicate"), p.token, nil).Expect(t, 200).Decode(t, &filtered)
+	if len(filtered.Items) != 0 {
+		t.Fatalf("duplicates %+v", filtered.Items)
+	}
+	for q, want := range map[string]string{"limit=0": "validation_failed", "sort=name": "validation_failed",
+		"status=lost": "validation_failed", "cursor=garbage": "invalid_cursor"} {
+		r := e.Call(t, "GET", p.path("/applications?"+q), p.token, nil)
+		if pr := r.Problem(t); pr.Code != want || (r.Status != 422 && r.Status != 400) {
+			t.Errorf("?%s: %d %s, want %s", q, r.Status, pr.Code, want)
+		}
+	}
+}
+
+// inQueue pages through the operators' queue of submitted applications.
+func inQueue(t *testing.T, e *testenv.Env, op, id string) bool {
+	t.Helper()
+	path := "/operator/applications?status=submitted&limit=100"
+	for {
+		var pg struct {
+			Items      []app   `json:"items"`
+			NextCursor *string `json:"nextCursor"`
+		}
+		e.Call(t, "GET", path, op, nil).Expect(t, 200).Decode(t, &pg)
+		for _, it := range pg.Items {
+			if it.ApplicationID == id {
+				return true
+			}
+		}
+		if pg.NextCursor == nil {
+			return false
+		}
+		path = "/operator/applications?status=submitted&limit=100&cursor=" + url.QueryEscape(*pg.NextCursor)
+	}
 }
 
 // R5.2: cursor paging over more applications than one page.

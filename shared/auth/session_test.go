@@ -34,14 +34,41 @@ func setStatus(t *testing.T, e *testenv.Env, id, status string) {
 // link replaces the old one; a resend within the cooldown sends nothing.
 func TestActivationLinks(t *testing.T) {
 	e := testenv.Get(t)
-	for name, tok := range map[string]string{"unknown": "A" + "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "malformed": "not-a-token", "empty": " "} {
+	for name, c := range map[string]struct {
+		token  string
+		status int
+		code   string
+	}{
+		"unknown":   {"A" + "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", 410, "token_invalid"},
+		"malformed": {"not-a-token", 410, "token_invalid"},
+		"empty":     {" ", 422, "validation_failed"},
+	} {
 		t.Run(name, func(t *testing.T) {
-			res := e.Call(t, "POST", "/auth/activate", "", map[string]string{"token": tok})
-			if res.Status != 410 && res.Status != 422 {
-				t.Fatalf("status %d", res.Status)
+			p := e.Call(t, "POST", "/auth/activate", "", map[string]string{"token": c.token}).Expect(t, c.status).Problem(t)
+			if p.Code != c.code {
+				t.Fatalf("code %q, want %q", p.Code, c.code)
 			}
 		})
 	}
+
+	// A link is good only for its purpose: an activation link is no reset
+	// link and a reset link activates nothing; neither use spends it.
+	t.Run("purpose", func(t *testing.T) {
+		email := testenv.Email("purpose")
+		activation := register(t, e, email)
+		body := map[string]string{"token": activation, "newPassword": "Inny-Cel-Linku-2026", "newPasswordRepeat": "Inny-Cel-Linku-2026"}
+		if p := e.Call(t, "POST", "/auth/password/reset", "", body).Expect(t, 410).Problem(t); p.Code != "token_invalid" {
+			t.Fatalf("activation link as a reset link: code %q", p.Code)
+		}
+		e.Call(t, "POST", "/auth/activate", "", map[string]string{"token": activation}).Expect(t, 204)
+		e.Call(t, "POST", "/auth/password/forgot", "", map[string]string{"email": email}).Expect(t, 202)
+		reset := e.WaitMail(t, email, 2).LinkToken(t, "/reset-password")
+		if p := e.Call(t, "POST", "/auth/activate", "", map[string]string{"token": reset}).Expect(t, 410).Problem(t); p.Code != "token_invalid" {
+			t.Fatalf("reset link as an activation link: code %q", p.Code)
+		}
+		body["token"] = reset
+		e.Call(t, "POST", "/auth/password/reset", "", body).Expect(t, 204)
+	})
 
 	t.Run("expired", func(t *testing.T) {
 		email := testenv.Email("expired")
