@@ -6,15 +6,18 @@ import (
 	"github.com/kartamieszkanca/platform/shared/platform"
 )
 
+// pool is the function's dependency (platform.Dep): built once, on first use.
+var pool = platform.NewDep(func(d *platform.Deps) *Pool {
+	opts := platform.OptionsOf(d, func(o *cip.Options) {
+		if ep := d.Endpoint("COGNITO_IDENTITY_PROVIDER"); ep != nil {
+			o.BaseEndpoint = ep
+		}
+	})
+	return &Pool{API: cip.NewFromConfig(d.AWS, opts...),
+		PoolID: d.Config.UserPoolID, ClientID: d.Config.UserPoolClientID}
+})
+
 // Of is the function's user pool, built on first use.
 func Of(d *platform.Deps) *Pool {
-	return platform.Client(d, "identity", func() *Pool {
-		opts := platform.OptionsOf(d, func(o *cip.Options) {
-			if ep := d.Endpoint("COGNITO_IDENTITY_PROVIDER"); ep != nil {
-				o.BaseEndpoint = ep
-			}
-		})
-		return &Pool{API: cip.NewFromConfig(d.AWS, opts...),
-			PoolID: d.Config.UserPoolID, ClientID: d.Config.UserPoolClientID}
-	})
+	return pool.Of(d)
 }

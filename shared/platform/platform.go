@@ -1,6 +1,6 @@
 // Package platform holds, once per process, a function's configuration and the
 // clients it builds on first use. It imports no AWS service: each adapter
-// package builds its own client through Client, so a function links only the
+// package declares its own typed dependency (Dep), so a function links only the
 // SDKs its handler calls, and nothing touches the network during init.
 package platform
 
@@ -32,8 +32,8 @@ type Deps struct {
 	// of its client's type.
 	Options []any
 
-	mu      sync.Mutex
-	clients map[string]any
+	mu    sync.Mutex
+	built map[any]any // by *Dep
 }
 
 // Load reads the configuration of a function with these needs and the AWS
@@ -99,18 +99,30 @@ func New(cfg config.Config, awsCfg aws.Config) *Deps {
 	}
 }
 
-// Client returns the process's one value under key, built on first use.
-func Client[T any](d *Deps, key string, build func() T) T {
+// Dep is one typed dependency of a function (a client, a signer), built from
+// the Deps on first use and kept for the process. Each adapter package
+// declares its own (store's table, identity's pool, upload's S3 client…), so
+// a function links only the dependencies its handler reaches, and a
+// dependency is named by its variable, with its type, not by a string.
+type Dep[T any] struct {
+	build func(*Deps) T
+}
+
+// NewDep declares a dependency built by build.
+func NewDep[T any](build func(*Deps) T) *Dep[T] { return &Dep[T]{build: build} }
+
+// Of is the dependency's value for d, built on first use.
+func (p *Dep[T]) Of(d *Deps) T {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if v, ok := d.clients[key]; ok {
+	if v, ok := d.built[p]; ok {
 		return v.(T)
 	}
-	if d.clients == nil {
-		d.clients = map[string]any{}
+	if d.built == nil {
+		d.built = map[any]any{}
 	}
-	v := build()
-	d.clients[key] = v
+	v := p.build(d)
+	d.built[p] = v
 	return v
 }
 
