@@ -45,10 +45,10 @@ cover: deps
 	@mkdir -p build
 	$(GO) run ./infra/local/cmd/localstack run -- $(GO) test -count=1 -coverpkg=./shared/... -coverprofile=build/cover.out ./... >/dev/null
 	@awk -F'[: ,]' 'NR>1 { n=split($$1,p,"/"); pkg=p[1]; for(i=2;i<n;i++) pkg=pkg"/"p[i]; \
-	    b=$$1":"$$2","$$3; if(!(b in st)){st[b]=$$4; pk[b]=pkg} if($$5>0) hit[b]=1 } \
+	    sub("github.com/kartamieszkanca/platform/","",pkg); b=$$1":"$$2","$$3; if(!(b in st)){st[b]=$$4; pk[b]=pkg} if($$5>0) hit[b]=1 } \
 	  END { for(b in st){ tot[pk[b]]+=st[b]; if(b in hit) cov[pk[b]]+=st[b]; T+=st[b]; if(b in hit) C+=st[b] } \
-	    for(k in tot) printf "%-60s %5.1f%%\n", k, 100*cov[k]/tot[k] | "sort"; close("sort"); \
-	    printf "%-60s %5.1f%%\n", "total", 100*C/T }' build/cover.out | sed 's|github.com/kartamieszkanca/platform/||'
+	    for(k in tot) printf "%-22s %5.1f%%\n", k, 100*cov[k]/tot[k] | "sort"; close("sort"); \
+	    printf "%-22s %5.1f%%\n", "total", 100*C/T }' build/cover.out
 
 build:
 	@mkdir -p build/functions
