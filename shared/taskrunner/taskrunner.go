@@ -12,12 +12,14 @@ import (
 	"github.com/kartamieszkanca/platform/shared/platform"
 	"github.com/kartamieszkanca/platform/shared/store"
 	"github.com/kartamieszkanca/platform/shared/task"
+	"github.com/kartamieszkanca/platform/shared/upload"
 )
 
 // Runner is the runner with every kind's handler.
 func Runner(d *platform.Deps) *task.Runner {
 	handlers := map[string]task.Handler{}
 	maps.Copy(handlers, identity.Of(d).Tasks())
+	maps.Copy(handlers, upload.Tasks(d))
 	return &task.Runner{Table: store.Of(d), Handlers: handlers, Log: d.Log}
 }
 

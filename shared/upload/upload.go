@@ -243,20 +243,33 @@ func policyExpiration(policy string) (time.Time, error) {
 // an image that does not decode, a PDF without its structure),
 // image_too_small, image_too_large (checkContent).
 func Verify(ctx context.Context, d *platform.Deps, profileID, uploadID, field string, purposes ...string) (*store.Upload, error) {
-	fail := func(code, msg string) (*store.Upload, error) {
-		return nil, &apierr.Error{Code: Invalid, Message: msg, Fields: []apierr.FieldError{{Field: field, Code: code}}}
-	}
 	if uploadID == "" {
-		return fail("not_found", "No such upload.")
+		return nil, invalid(field, "not_found", "No such upload.")
 	}
 	var u store.Upload
 	err := store.Of(d).Get(ctx, store.UploadKey(profileID, uploadID), &u)
 	if errors.Is(err, store.ErrNotFound) {
-		return fail("not_found", "No such upload.")
+		return nil, invalid(field, "not_found", "No such upload.")
 	}
 	if err != nil {
 		return nil, err
 	}
+	return Check(ctx, d, &u, field, purposes...)
+}
+
+// NotFound is Verify's answer for an upload that is missing or another
+// profile's, for callers that read upload records themselves (in one batch
+// with other facts) before Check.
+func NotFound(field string) error { return invalid(field, "not_found", "No such upload.") }
+
+func invalid(field, code, msg string) error {
+	return &apierr.Error{Code: Invalid, Message: msg, Fields: []apierr.FieldError{{Field: field, Code: code}}}
+}
+
+// Check is Verify for an upload record the caller has read from the
+// profile's partition: the purpose, then the stored object.
+func Check(ctx context.Context, d *platform.Deps, u *store.Upload, field string, purposes ...string) (*store.Upload, error) {
+	fail := func(code, msg string) (*store.Upload, error) { return nil, invalid(field, code, msg) }
 	if !slices.Contains(purposes, u.Purpose) {
 		return fail("wrong_purpose", fmt.Sprintf("The upload is a %s; this field takes %s.", u.Purpose, strings.Join(purposes, " or ")))
 	}
@@ -289,7 +302,7 @@ func Verify(ctx context.Context, d *platform.Deps, profileID, uploadID, field st
 	if code != "" {
 		return fail(code, msg)
 	}
-	return &u, nil
+	return u, nil
 }
 
 // MarkVerified adds to tx the change of a verified upload's status (and its
