@@ -245,6 +245,18 @@ func queryInbox(ctx context.Context, d *platform.Deps, q inboxQuery) ([]Case, ma
 	return cs, next, err
 }
 
+// inboxCursorOK checks a decoded inbox cursor: every key of an index
+// position, within the waiting kind asked for.
+func inboxCursorOK(start map[string]types.AttributeValue, waiting string) bool {
+	for _, k := range []string{"PK", "SK", "GSI1PK", "GSI1SK"} {
+		if _, ok := start[k]; !ok {
+			return false
+		}
+	}
+	gsk, _ := start["GSI1SK"].(*types.AttributeValueMemberS)
+	return gsk != nil && (waiting == "" || strings.HasPrefix(gsk.Value, waiting+"#"))
+}
+
 // timeKey sorts instants as strings in the inbox index.
 const timeKey = "2006-01-02T15:04:05.000000Z"
 

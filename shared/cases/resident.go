@@ -104,7 +104,8 @@ func without(es []Entry, pos string) []Entry {
 	return out
 }
 
-type count struct {
+// Count is the unread badge.
+type Count struct {
 	Count int `json:"count"`
 }
 
@@ -126,7 +127,7 @@ func UnreadCount(d *platform.Deps) httpapi.Handler {
 		if err != nil {
 			return nil, err
 		}
-		return httpapi.JSON(http.StatusOK, count{n}), nil
+		return httpapi.JSON(http.StatusOK, Count{n}), nil
 	}
 }
 
@@ -393,7 +394,7 @@ func messagesAnswer(ctx context.Context, d *platform.Deps, rf ref, msgs []Messag
 	if err != nil {
 		return nil, err
 	}
-	return httpapi.JSON(http.StatusOK, messagesPage{Items: mv, NextCursor: olderCursor(rf, msgs, more)}), nil
+	return httpapi.JSON(http.StatusOK, MessagePage{Items: mv, NextCursor: olderCursor(rf, msgs, more)}), nil
 }
 
 // Reply serves POST /profiles/{profileId}/cases/{caseId}/messages (R9.3): a

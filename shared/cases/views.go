@@ -45,8 +45,8 @@ func operatorDetail(ctx context.Context, d *platform.Deps, c *Case, msgs []Messa
 	return OperatorDetail{OperatorView: operatorView(c), Messages: mv, NextCursor: next}, nil
 }
 
-// messagesPage is a page of messages with the cursor to older ones.
-type messagesPage struct {
+// MessagePage is a page of messages with the cursor to older ones.
+type MessagePage struct {
 	Items      []MessageView `json:"items"`
 	NextCursor *string       `json:"nextCursor"`
 }
