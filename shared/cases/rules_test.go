@@ -156,3 +156,30 @@ func TestFamily(t *testing.T) {
 		t.Fatalf("code %s", pr.Code)
 	}
 }
+
+// A retried create (same Idempotency-Key and body) answers the first case and
+// stores one; within budget: the account, the facts, the transaction.
+func TestCreateRetried(t *testing.T) {
+	e := testenv.Get(t)
+	p := newPerson(t, e)
+	pdf := e.Upload(t, p.token, p.profile, "attachment", "application/pdf", testenv.PDFBytes)
+	body := map[string]any{"typeId": "card", "subject": "Karta", "body": "Treść", "attachmentUploadIds": []string{pdf}}
+	first := e.Call(t, "POST", p.path(""), p.token, body, "Idempotency-Key", "k-1").Expect(t, 201)
+	if first.Calls > 3 {
+		t.Errorf("create: %d round trips, budget 3", first.Calls)
+	}
+	var a, b detailView
+	first.Decode(t, &a)
+	again := e.Call(t, "POST", p.path(""), p.token, body, "Idempotency-Key", "k-1").Expect(t, 201)
+	again.Decode(t, &b)
+	if a.CaseID != b.CaseID || again.Header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("retry answered %s, first %s", b.CaseID, a.CaseID)
+	}
+	if l := listAll(t, e, p.token, p.path(""), 20); len(l) != 1 {
+		t.Fatalf("%d cases", len(l))
+	}
+	res := e.Call(t, "GET", p.path("/unread-count"), p.token, nil).Expect(t, 200)
+	if res.Calls > 2 {
+		t.Errorf("badge: %d round trips, budget 2", res.Calls)
+	}
+}
