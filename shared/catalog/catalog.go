@@ -8,6 +8,7 @@ import (
 	"github.com/kartamieszkanca/platform/shared/auth"
 	"github.com/kartamieszkanca/platform/shared/card"
 	"github.com/kartamieszkanca/platform/shared/cardqr"
+	"github.com/kartamieszkanca/platform/shared/cases"
 	"github.com/kartamieszkanca/platform/shared/dictionary"
 	"github.com/kartamieszkanca/platform/shared/entry"
 	"github.com/kartamieszkanca/platform/shared/health"
@@ -59,6 +60,19 @@ var HTTP = map[string]entry.HTTPFactory{
 	"set-card-status": card.SetStatus,
 	"unblock-card":    card.Unblock,
 	"create-upload":   upload.Create,
+
+	"list-cases":                  cases.List,
+	"count-unread-cases":          cases.UnreadCount,
+	"create-case":                 cases.Create,
+	"get-case":                    cases.Get,
+	"list-case-messages":          cases.Messages,
+	"reply-case":                  cases.Reply,
+	"list-operator-cases":         cases.Inbox,
+	"create-operator-case":        cases.OperatorCreate,
+	"get-operator-case":           cases.OperatorGet,
+	"list-operator-case-messages": cases.OperatorMessages,
+	"reply-operator-case":         cases.OperatorReply,
+	"close-case":                  cases.Close,
 }
 
 // Streams holds the stream consumers by function name.

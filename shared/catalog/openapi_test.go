@@ -16,6 +16,7 @@ import (
 	"github.com/kartamieszkanca/platform/shared/apierr"
 	"github.com/kartamieszkanca/platform/shared/application"
 	"github.com/kartamieszkanca/platform/shared/card"
+	"github.com/kartamieszkanca/platform/shared/cases"
 	"github.com/kartamieszkanca/platform/shared/dictionary"
 	"github.com/kartamieszkanca/platform/shared/history"
 	"github.com/kartamieszkanca/platform/shared/httpapi"
@@ -365,6 +366,16 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		{schema: "Card", value: card.View{}},
 		{schema: "CardList", value: httpapi.List[card.View]{}},
 		{schema: "Jwk", value: qrtoken.JWK{}},
+		{schema: "Case", value: cases.View{}},
+		{schema: "CaseList", value: httpapi.List[cases.View]{}},
+		{schema: "CaseDetail", value: cases.Detail{}},
+		{schema: "CaseMessage", value: cases.MessageView{}},
+		{schema: "CaseMessageList", value: cases.MessagePage{}},
+		{schema: "CaseAttachment", value: cases.AttachmentView{}},
+		{schema: "OperatorCase", value: cases.OperatorView{}},
+		{schema: "OperatorCaseList", value: httpapi.List[cases.OperatorView]{}},
+		{schema: "OperatorCaseDetail", value: cases.OperatorDetail{}},
+		{schema: "UnreadCount", value: cases.Count{}},
 	}
 	for _, c := range cases {
 		t.Run(c.schema, func(t *testing.T) {

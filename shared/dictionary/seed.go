@@ -52,10 +52,11 @@ var seedEntries = map[string][]Entry{
 		{ID: "large-family", Name: "Karta Dużej Rodziny", Fields: map[string]any{"pattern": "^[0-9]{10}$", "hint": "Numer karty (10 cyfr)"}},
 	},
 	CaseTypes: {
-		{ID: "general", Name: "Sprawa ogólna", Fields: map[string]any{"replyAllowed": true}},
-		{ID: "card", Name: "Karta i wnioski", Fields: map[string]any{"replyAllowed": true}},
-		{ID: "complaint", Name: "Reklamacja zniżki", Fields: map[string]any{"replyAllowed": true}},
-		{ID: "announcement", Name: "Komunikat miasta", Fields: map[string]any{"replyAllowed": false}},
+		{ID: "general", Name: "Sprawa ogólna", Fields: map[string]any{"replyAllowed": true, "residentCanOpen": true}},
+		{ID: "card", Name: "Karta i wnioski", Fields: map[string]any{"replyAllowed": true, "residentCanOpen": true}},
+		{ID: "complaint", Name: "Reklamacja zniżki", Fields: map[string]any{"replyAllowed": true, "residentCanOpen": true}},
+		// The city's own: residents read it and cannot open one or answer.
+		{ID: "announcement", Name: "Komunikat miasta", Fields: map[string]any{"replyAllowed": false, "residentCanOpen": false}},
 	},
 	Packages: {
 		{ID: "transport", Name: "Komunikacja miejska — bilety ulgowe", Fields: map[string]any{"validityMonths": 12, "documentsRequired": false}},

@@ -106,7 +106,8 @@ func TestPathIDsCoverTheRouteTable(t *testing.T) {
 		}
 	}
 	for name, v := range map[string]string{"profileId": "me", "kind": "pickup-points",
-		"applicationId": "01ARZ3NDEKTSV4RRFFQ69G5FAV.01ARZ3NDEKTSV4RRFFQ69G5FAW"} {
+		"applicationId": "01ARZ3NDEKTSV4RRFFQ69G5FAV.01ARZ3NDEKTSV4RRFFQ69G5FAW",
+		"caseId":        "01ARZ3NDEKTSV4RRFFQ69G5FAW"} {
 		if !PathIDs[name].Valid(v) {
 			t.Errorf("%s %q refused", name, v)
 		}

@@ -19,6 +19,9 @@ var PathIDs = map[string]PathID{
 	"cardId":        {isOwnedID, "No such card."},
 	// A dictionary's name; the handler answers 404 for any it does not publish.
 	"kind": {isName, "No such dictionary."},
+	// A resident's case is named like an application (its owner's profile id
+	// and a ULID); a broadcast, which no profile owns, by its ULID alone.
+	"caseId": {func(s string) bool { return isOwnedID(s) || store.IsID(s) }, "No such case."},
 }
 
 // PathID is one path parameter's shape and the detail of its 404.

@@ -11,7 +11,7 @@ import (
 func TestRender(t *testing.T) {
 	data := map[string]string{"firstName": "Zażółć <b>", "link": "http://portal.test/x?token=abc&y=1",
 		"typeName": "Wydanie karty", "applicationId": "01J", "comment": "<b>", "number": "912345678903", "pickupPoint": "Rynek 1"}
-	for _, name := range []string{outbox.Activation, outbox.AccountExists, outbox.PasswordReset, outbox.PasswordChanged, outbox.AppSubmitted, outbox.AppAccepted, outbox.AppRejected, outbox.CardReady} {
+	for _, name := range []string{outbox.Activation, outbox.AccountExists, outbox.PasswordReset, outbox.PasswordChanged, outbox.AppSubmitted, outbox.AppAccepted, outbox.AppRejected, outbox.CardReady, outbox.CaseMessage} {
 		m, err := Render(name, "pl", data)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2/types"
 
+	"github.com/kartamieszkanca/platform/shared/account"
 	"github.com/kartamieszkanca/platform/shared/apierr"
 	"github.com/kartamieszkanca/platform/shared/outbox"
 	"github.com/kartamieszkanca/platform/shared/platform"
@@ -79,13 +80,26 @@ func (s *Sender) Send(ctx context.Context, k store.Key) error {
 	case err != nil:
 		return err
 	}
+	to := m.To
+	if to == "" {
+		addr, err := s.address(ctx, m.ToAccount)
+		if err != nil {
+			_ = s.Table.Release(ctx, k)
+			return err
+		}
+		if addr == "" {
+			// The account is gone (erased) or never had an address: nobody to tell.
+			return s.Table.Finish(ctx, k, "sentAt", map[string]any{"skipped": "no_recipient"})
+		}
+		to = addr
+	}
 	msg, err := Render(m.Template, m.Lang, m.Data)
 	if err != nil {
 		return err
 	}
 	in := &sesv2.SendEmailInput{
 		FromEmailAddress: &s.From,
-		Destination:      &types.Destination{ToAddresses: []string{m.To}},
+		Destination:      &types.Destination{ToAddresses: []string{to}},
 		Content: &types.EmailContent{Simple: &types.Message{
 			Subject: &types.Content{Data: &msg.Subject, Charset: aws.String("UTF-8")},
 			Body: &types.Body{
@@ -104,6 +118,25 @@ func (s *Sender) Send(ctx context.Context, k store.Key) error {
 		return fmt.Errorf("mail: send: %w", sendErr)
 	}
 	return s.Table.Finish(ctx, k, "sentAt", map[string]any{"messageId": aws.ToString(out.MessageId)})
+}
+
+// address is an account's e-mail address now; "" when there is none to mail.
+func (s *Sender) address(ctx context.Context, accountID string) (string, error) {
+	if accountID == "" {
+		return "", nil
+	}
+	var acc account.Account
+	err := s.Table.Get(ctx, store.AccountKey(accountID), &acc)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if acc.Status == account.Deleted {
+		return "", nil
+	}
+	return acc.Email, nil
 }
 
 // StreamHandler is the mail-sender function's handler.

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/kartamieszkanca/platform/infra/local/testenv"
+	"github.com/kartamieszkanca/platform/shared/account"
 	"github.com/kartamieszkanca/platform/shared/mail"
 	"github.com/kartamieszkanca/platform/shared/outbox"
 	"github.com/kartamieszkanca/platform/shared/store"
@@ -120,4 +121,44 @@ func TestSenderRespectsLease(t *testing.T) {
 		t.Fatalf("expired lease: %+v %v calls=%d", resp, err, calls.Load())
 	}
 	e.WaitMail(t, to, 1)
+}
+
+// Mail to an account goes to the account's address as it is when sent; an
+// account that is gone (erased) is mailed nothing, and the mail is done.
+func TestSenderAddressesAccounts(t *testing.T) {
+	e := testenv.Get(t)
+	ctx := context.Background()
+	tbl := store.Of(e.Deps)
+	to := testenv.Email("account")
+	acc := &account.Account{Key: store.AccountKey("acc-" + to), AccountID: "acc-" + to, Email: to, Status: account.Active, Version: 1}
+	if err := tbl.Put(ctx, acc); err != nil {
+		t.Fatal(err)
+	}
+	opt, calls := outage(0)
+	s := &mail.Sender{Table: tbl, SES: sesv2.NewFromConfig(e.AWS, opt), From: "no-reply@karta.example", Log: e.Deps.Log}
+	for _, c := range []struct {
+		account string
+		sends   int64
+	}{{acc.AccountID, 1}, {"nobody-" + to, 1}} {
+		id := strings.TrimPrefix(testenv.UnpolledOutbox, store.OutboxPrefix) + c.account
+		tx := &store.Tx{}
+		outbox.EnqueueToAccount(tx, time.Now(), id, outbox.CaseMessage, c.account,
+			map[string]string{"typeName": "Sprawa ogólna", "link": "http://portal.test/cases/x"}, nil)
+		if err := tbl.Commit(ctx, tx); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Send(ctx, store.OutboxKey(id)); err != nil {
+			t.Fatalf("%s: %v", c.account, err)
+		}
+		if n := calls.Load(); n != c.sends {
+			t.Fatalf("%s: %d SES calls, want %d", c.account, n, c.sends)
+		}
+		var m outbox.Item
+		if err := tbl.Get(ctx, store.OutboxKey(id), &m); err != nil || m.SentAt == 0 || m.To != "" {
+			t.Fatalf("%s: record %+v %v", c.account, m, err)
+		}
+	}
+	if m := e.WaitMail(t, to, 1); !strings.Contains(m.Body.Text, "http://portal.test/cases/x") {
+		t.Fatalf("mail %+v", m)
+	}
 }

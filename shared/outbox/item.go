@@ -9,9 +9,13 @@ import (
 // Outbox is a mail to send, written in the same transaction as its cause.
 type Item struct {
 	store.Key
-	ID        string            `dynamodbav:"id"`
-	Template  string            `dynamodbav:"template"`
-	To        string            `dynamodbav:"to"`
+	ID       string `dynamodbav:"id"`
+	Template string `dynamodbav:"template"`
+	To       string `dynamodbav:"to"`
+	// ToAccount, when To is empty: the mail goes to the account's address as
+	// it is when the mail is sent (a change that knows the account, not its
+	// address, need not read it; an erased account is mailed nothing).
+	ToAccount string            `dynamodbav:"toAccount,omitempty"`
 	Lang      string            `dynamodbav:"lang"`
 	Data      map[string]string `dynamodbav:"data"`
 	CreatedAt time.Time         `dynamodbav:"createdAt"`

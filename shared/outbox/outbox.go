@@ -20,6 +20,7 @@ const (
 	AppAccepted     = "application_accepted"
 	AppRejected     = "application_rejected"
 	CardReady       = "card_ready"
+	CaseMessage     = "case_message"
 )
 
 // DefaultLang is the language of every mail unless the recipient chose another.
@@ -36,6 +37,21 @@ func Enqueue(tx *store.Tx, now time.Time, id, name, to string, data map[string]s
 		ID:        id,
 		Template:  name,
 		To:        to,
+		Lang:      DefaultLang,
+		Data:      data,
+		CreatedAt: now.UTC(),
+		TTL:       now.Add(outboxTTL).Unix(),
+	}, onDuplicate)
+}
+
+// EnqueueToAccount is Enqueue for a mail to an account whose address the
+// change does not know: the sender reads it when it sends the mail.
+func EnqueueToAccount(tx *store.Tx, now time.Time, id, name, accountID string, data map[string]string, onDuplicate error) {
+	tx.Create(&Item{
+		Key:       store.OutboxKey(id),
+		ID:        id,
+		Template:  name,
+		ToAccount: accountID,
 		Lang:      DefaultLang,
 		Data:      data,
 		CreatedAt: now.UTC(),

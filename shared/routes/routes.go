@@ -121,6 +121,8 @@ var (
 	rw   = Needs{Table: WriteTable}
 	rdID = Needs{Table: ReadTable, Identity: true}
 	rwID = Needs{Table: WriteTable, Identity: true}
+	// filesRW: a change that checks uploads (reads) and links to them.
+	filesRW = Needs{Table: WriteTable, FilesRead: true}
 )
 
 // All is the route table.
@@ -167,6 +169,19 @@ var All = []Route{
 	{Method: "POST", Path: "/operator/applications/{applicationId}/decision", Function: "decide-application", Access: Operators, Needs: Needs{Table: WriteTable, FilesRead: true}, Summary: "Accept or reject an application"},
 	{Method: "POST", Path: "/operator/cards/{cardId}/status", Function: "set-card-status", Access: Operators, Needs: rw, Summary: "Move a physical card to ready for pickup or active"},
 	{Method: "POST", Path: "/operator/cards/{cardId}/unblock", Function: "unblock-card", Access: Operators, Needs: rw, Summary: "Unblock a card"},
+
+	{Method: "GET", Path: "/profiles/{profileId}/cases", Function: "list-cases", Access: Resident, Needs: rd, Summary: "The profile's cases and the city's broadcasts"},
+	{Method: "GET", Path: "/profiles/{profileId}/cases/unread-count", Function: "count-unread-cases", Access: Resident, Needs: rd, Summary: "How many of the profile's own cases have unread messages"},
+	{Method: "POST", Path: "/profiles/{profileId}/cases", Function: "create-case", Access: Resident, Needs: filesRW, Idempotent: true, Summary: "Open a case with the city"},
+	{Method: "GET", Path: "/profiles/{profileId}/cases/{caseId}", Function: "get-case", Access: Resident, Needs: Needs{Table: WriteTable, FilesRead: true}, Summary: "A case with its newest messages; marks it read"},
+	{Method: "GET", Path: "/profiles/{profileId}/cases/{caseId}/messages", Function: "list-case-messages", Access: Resident, Needs: Needs{Table: ReadTable, FilesRead: true}, Summary: "Older messages of a case"},
+	{Method: "POST", Path: "/profiles/{profileId}/cases/{caseId}/messages", Function: "reply-case", Access: Resident, Needs: filesRW, Idempotent: true, Summary: "Write in a case"},
+	{Method: "GET", Path: "/operator/cases", Function: "list-operator-cases", Access: Operators, Needs: rd, Summary: "The city's inbox of cases"},
+	{Method: "POST", Path: "/operator/cases", Function: "create-operator-case", Access: Operators, Needs: rw, Idempotent: true, Summary: "Write to one resident or to every resident"},
+	{Method: "GET", Path: "/operator/cases/{caseId}", Function: "get-operator-case", Access: Operators, Needs: Needs{Table: ReadTable, FilesRead: true}, Summary: "A case with its newest messages and attachment links"},
+	{Method: "GET", Path: "/operator/cases/{caseId}/messages", Function: "list-operator-case-messages", Access: Operators, Needs: Needs{Table: ReadTable, FilesRead: true}, Summary: "Older messages of a case, for operators"},
+	{Method: "POST", Path: "/operator/cases/{caseId}/messages", Function: "reply-operator-case", Access: Operators, Needs: rw, Idempotent: true, Summary: "Answer a resident's case"},
+	{Method: "POST", Path: "/operator/cases/{caseId}/close", Function: "close-case", Access: Operators, Needs: rw, Summary: "Close a case"},
 }
 
 // Job is a function that no route calls: stream consumers and schedules.
@@ -184,7 +199,7 @@ type Job struct {
 // Jobs is the table of functions that are not routes.
 var Jobs = []Job{
 	{Function: "mail-sender", Needs: Needs{Table: WriteTable, Mail: true}, Stream: "OUTBOX#", Summary: "Sends outbox mail through SES"},
-	{Function: "task-runner", Needs: Needs{Table: WriteTable, Identity: true, FilesWrite: true}, Stream: "TASK#", Summary: "Runs the work that follows committed changes (Cognito, S3)"},
+	{Function: "task-runner", Needs: Needs{Table: WriteTable, Identity: true, FilesRead: true, FilesWrite: true}, Stream: "TASK#", Summary: "Runs the work that follows committed changes (Cognito, S3)"},
 }
 
 // Functions lists every function name, routes and jobs, sorted.

@@ -161,3 +161,47 @@ func CardNumberKey(number string) Key { return Key{"CARDNO#" + number, "CARDNO"}
 // ReviewQueuePK is GSI1's partition of applications in a status, sorted by
 // submission time (GSI1SK).
 func ReviewQueuePK(status string) string { return "APPQ#" + status }
+
+// Cases (package cases). A case lives in its owner's partition: a profile's
+// (ProfilePK) for a resident's own case, BroadcastPK for a broadcast, which is
+// stored once for every resident. In that partition:
+//
+//   - CASE#<ulid> is the case's list entry; a profile's list Query reads this
+//     range alone. A profile's read mark of a broadcast, CASE#<ulid>#READ, sits
+//     at the broadcast's place in the same range, so the Query that pages a
+//     profile's own cases also brings the marks of the broadcasts beside them.
+//   - THREAD#<ulid>#STATE is the case itself (the operators' queue indexes it)
+//     and THREAD#<ulid>#MSG#<ulid> its messages: "STATE" sorts after "MSG#",
+//     so one Query, newest first, reads the case and its newest messages.
+const (
+	CaseSKPrefix   = "CASE#"
+	ThreadSKPrefix = "THREAD#"
+	// BroadcastPK is the partition of the city's broadcasts.
+	BroadcastPK = "BROADCAST"
+)
+
+// CaseEntryKey is a case's list entry in its owner's partition.
+func CaseEntryKey(ownerPK, caseULID string) Key { return Key{ownerPK, CaseSKPrefix + caseULID} }
+
+// BroadcastReadKey is a profile's read mark of a broadcast.
+func BroadcastReadKey(profileID, broadcastULID string) Key {
+	return Key{ProfilePK(profileID), CaseSKPrefix + broadcastULID + "#READ"}
+}
+
+// ThreadPrefix is the sort key prefix of a case's state and messages.
+func ThreadPrefix(caseULID string) string { return ThreadSKPrefix + caseULID + "#" }
+
+// CaseKey is the case itself (its state).
+func CaseKey(ownerPK, caseULID string) Key { return Key{ownerPK, ThreadPrefix(caseULID) + "STATE"} }
+
+// MessagePrefix is the sort key prefix of a case's messages.
+func MessagePrefix(caseULID string) string { return ThreadPrefix(caseULID) + "MSG#" }
+
+// MessageKey is one message of a case.
+func MessageKey(ownerPK, caseULID, messageULID string) Key {
+	return Key{ownerPK, MessagePrefix(caseULID) + messageULID}
+}
+
+// CaseQueuePK is GSI1's partition of the operators' inbox: open cases sorted
+// by who they wait for and since when, closed ones by closing time.
+func CaseQueuePK(status string) string { return "CASEQ#" + status }

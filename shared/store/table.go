@@ -295,6 +295,33 @@ func wrap2(err error) error {
 // reads), unmarshalling those found into out (a slice pointer); missing items
 // are left out. Keys must be distinct.
 func (t *Table) GetMany(ctx context.Context, keys []Key, out any) error {
+	items, err := t.getItems(ctx, keys)
+	if err != nil {
+		return err
+	}
+	return attributevalue.UnmarshalListOfMaps(items, out)
+}
+
+// GetItems is GetMany for items of several kinds (a rule's facts: a
+// dictionary entry, uploads, the case they are for): the items found, by key,
+// for the caller to unmarshal each as its kind.
+func (t *Table) GetItems(ctx context.Context, keys []Key) (map[Key]map[string]types.AttributeValue, error) {
+	items, err := t.getItems(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[Key]map[string]types.AttributeValue, len(items))
+	for _, it := range items {
+		pk, _ := it["PK"].(*types.AttributeValueMemberS)
+		sk, _ := it["SK"].(*types.AttributeValueMemberS)
+		if pk != nil && sk != nil {
+			out[Key{pk.Value, sk.Value}] = it
+		}
+	}
+	return out, nil
+}
+
+func (t *Table) getItems(ctx context.Context, keys []Key) ([]map[string]types.AttributeValue, error) {
 	var items []map[string]types.AttributeValue
 	for start := 0; start < len(keys); start += 100 {
 		batch := keys[start:min(start+100, len(keys))]
@@ -307,15 +334,15 @@ func (t *Table) GetMany(ctx context.Context, keys []Key, out any) error {
 		// Unprocessed keys (throttling) are asked for again, a bounded number of times.
 		for attempt := 0; len(req) > 0; attempt++ {
 			if attempt == 5 {
-				return &apierr.Error{Code: apierr.RetryLater, Message: "The service is busy; try again shortly.", RetryAfter: 1}
+				return nil, &apierr.Error{Code: apierr.RetryLater, Message: "The service is busy; try again shortly.", RetryAfter: 1}
 			}
 			res, err := t.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
 			if err != nil {
-				return wrap(err)
+				return nil, wrap(err)
 			}
 			items = append(items, res.Responses[t.Name]...)
 			req = res.UnprocessedKeys
 		}
 	}
-	return attributevalue.UnmarshalListOfMaps(items, out)
+	return items, nil
 }

@@ -473,3 +473,23 @@ func s3Error(err error) error {
 	}
 	return fmt.Errorf("upload: s3: %w", err)
 }
+
+// NotFound is the answer for an upload that is missing or another profile's,
+// for callers that read upload records themselves (with other facts) first.
+func NotFound(field string) error { return invalid(field, "not_found", "No such upload.") }
+
+// Check is Verify for an upload record the caller has read from the
+// profile's partition: the purpose, then the stored object.
+func Check(ctx context.Context, d *platform.Deps, u *Upload, field string, purposes ...string) (*Upload, error) {
+	if err := CheckRecord(u, field, purposes...); err != nil {
+		return nil, err
+	}
+	if err := CheckObject(ctx, d, u, field); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// KeepAfter marks a verified upload claimed in tx; its object leaves the
+// expiring pending prefix by a task once tx commits (MarkVerified).
+func KeepAfter(tx *store.Tx, now time.Time, u *Upload) { MarkVerified(tx, now, u) }

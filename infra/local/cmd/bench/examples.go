@@ -37,6 +37,8 @@ type example struct {
 	// Late requests end the session or change the credentials, so they run
 	// after every other route (generic ones included).
 	Late bool
+	// Note is shown with the figure.
+	Note string
 }
 
 // step is an example keyed by its route key ("METHOD /path").
@@ -166,6 +168,69 @@ var examples = []step{
 		Body: func(*flow) any { return map[string]string{"status": "ready_for_pickup"} },
 		Want: 200,
 	}},
+
+	// Cases: the city broadcasts; the resident opens a case with an attachment
+	// and lists it among the broadcast; the operator answers from the inbox;
+	// the resident reads the answer (marking it read), pages back and replies;
+	// the operator closes the case.
+	{"POST /operator/cases", example{
+		Body: func(*flow) any {
+			return map[string]any{"broadcast": true, "typeId": "announcement", "subject": "Nowe zniżki",
+				"body": "Od 1 grudnia posiadacze karty płacą połowę ceny biletu na basen."}
+		},
+		Want: 201,
+	}},
+	{"POST /profiles/{profileId}/cases", example{
+		Before: func(f *flow) {
+			f.ids["attachmentUploadId"] = f.env.Upload(f.t, f.access, f.ids["profileId"], "attachment", "application/pdf", testenv.PDFBytes)
+		},
+		Body: func(f *flow) any {
+			return map[string]any{"typeId": "complaint", "subject": "Zniżka na basen nie została naliczona",
+				"body": "Dzień dobry, w kasie basenu nie uznano mojej karty.", "attachmentUploadIds": []string{f.ids["attachmentUploadId"]}}
+		},
+		Want: 201,
+	}},
+	{"GET /profiles/{profileId}/cases", example{
+		Want: 200,
+		Note: "the profile's cases and the broadcasts: two Queries at once, 2 round trips in time",
+	}},
+	{"GET /operator/cases", example{Path: "/operator/cases?waiting=city&limit=20", Want: 200}},
+	{"GET /operator/cases/{caseId}", example{Want: 200}},
+	{"POST /operator/cases/{caseId}/messages", example{
+		Body: func(*flow) any { return map[string]any{"body": "Dzień dobry, prosimy o zdjęcie paragonu."} },
+		Want: 201,
+	}},
+	{"GET /profiles/{profileId}/cases/unread-count", example{Want: 200}},
+	{"GET /profiles/{profileId}/cases/{caseId}", example{
+		Want: 200,
+		Note: "unread: the read and the mark (a write)",
+	}},
+	{"GET /profiles/{profileId}/cases/{caseId}/messages", example{
+		Path: "/profiles/{profileId}/cases/{caseId}/messages?limit=1&cursor={messageCursor}",
+		Before: func(f *flow) {
+			var d struct {
+				NextCursor string `json:"nextCursor"`
+			}
+			f.env.Call(f.t, "GET", f.profilePath("/cases/"+f.ids["caseId"]+"?limit=1"), f.access, nil).Expect(f.t, 200).Decode(f.t, &d)
+			f.ids["messageCursor"] = d.NextCursor
+		},
+		Want: 200,
+	}},
+	{"POST /profiles/{profileId}/cases/{caseId}/messages", example{
+		Before: func(f *flow) {
+			f.ids["attachmentUploadId"] = f.env.Upload(f.t, f.access, f.ids["profileId"], "attachment", "image/jpeg", testenv.JPEGBytes)
+		},
+		Body: func(f *flow) any {
+			return map[string]any{"body": "W załączniku zdjęcie paragonu.", "attachmentUploadIds": []string{f.ids["attachmentUploadId"]}}
+		},
+		Want: 201,
+	}},
+	{"GET /operator/cases/{caseId}/messages", example{
+		Path: "/operator/cases/{caseId}/messages?limit=1&cursor={messageCursor}",
+		Want: 200,
+	}},
+	{"POST /operator/cases/{caseId}/close", example{Want: 200}},
+
 	{"DELETE /profiles/{profileId}/applications/{applicationId}", example{
 		// A draft the resident drops.
 		Path: "/profiles/{profileId}/applications/{draftApplicationId}",

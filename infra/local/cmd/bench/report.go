@@ -293,7 +293,7 @@ func (r *report) tripsSection(p func(string, ...any)) {
 		"*Round trips* are the DynamoDB operations the request made (the gateway's `X-Local-Dynamodb-Calls`), authorization included; " +
 		"a transaction counts as one.")
 	p("")
-	p("- Budget: ≤ %d per read (GET), ≤ %d per write (any other method).", readBudget, writeBudget)
+	p("- Budget: ≤ %d per read (GET), ≤ %d per write (any other method, and a GET whose route writes: reading a case marks it read).", readBudget, writeBudget)
 	p("- Requests are those of `infra/local/cmd/bench/examples.go`; idempotent routes are sent with an `Idempotency-Key`, as a retrying client sends them. " +
 		"A route without an example is called generically when it is a GET whose path ids appeared in earlier answers (*generic*), and is listed as not measured otherwise.")
 	p("")

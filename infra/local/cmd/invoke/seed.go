@@ -77,6 +77,7 @@ var templates = map[string]string{
 	"app-submitted": outbox.AppSubmitted,
 	"app-decided":   outbox.AppAccepted,
 	"card-ready":    outbox.CardReady,
+	"case-msg":      outbox.CaseMessage,
 }
 
 // seedOutbox stores the pending mail each inserted outbox record names.
