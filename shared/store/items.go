@@ -106,13 +106,9 @@ type Session struct {
 // Outbox is a mail to send, written in the same transaction as its cause.
 type Outbox struct {
 	Key
-	ID       string `dynamodbav:"id"`
-	Template string `dynamodbav:"template"`
-	To       string `dynamodbav:"to"`
-	// ToAccount, when To is empty: the mail goes to the account's address as
-	// it is when the mail is sent (a change that knows the account, not its
-	// address, need not read it; an erased account is mailed nothing).
-	ToAccount string            `dynamodbav:"toAccount,omitempty"`
+	ID        string            `dynamodbav:"id"`
+	Template  string            `dynamodbav:"template"`
+	To        string            `dynamodbav:"to"`
 	Lang      string            `dynamodbav:"lang"`
 	Data      map[string]string `dynamodbav:"data"`
 	CreatedAt time.Time         `dynamodbav:"createdAt"`
@@ -122,6 +118,10 @@ type Outbox struct {
 	MessageID  string `dynamodbav:"messageId,omitempty"`
 	Attempts   int    `dynamodbav:"attempts"`
 	TTL        int64  `dynamodbav:"ttl"`
+	// ToAccount, when To is empty: the mail goes to the account's address as
+	// it is when the mail is sent (a change that knows the account, not its
+	// address, need not read it; an erased account is mailed nothing).
+	ToAccount string `dynamodbav:"toAccount,omitempty"`
 }
 
 // Idempotency is the stored first answer to a request with an Idempotency-Key.
