@@ -213,4 +213,30 @@ func TestBroadcastReadMarks(t *testing.T) {
 			t.Fatalf("a broadcast mailed %s: %+v", p.email, m)
 		}
 	}
+	// Operators find it among the broadcasts (newest first), not in the inbox.
+	var sent caseList
+	e.Call(t, "GET", "/operator/cases?broadcast=true&limit=1", op, nil).Expect(t, 200).Decode(t, &sent)
+	if len(sent.Items) != 1 || sent.Items[0].CaseID != bc.CaseID || !sent.Items[0].Broadcast || sent.NextCursor == nil {
+		t.Fatalf("broadcasts %+v", sent)
+	}
+	var next caseList
+	e.Call(t, "GET", "/operator/cases?broadcast=true&limit=1&cursor="+*sent.NextCursor, op, nil).Expect(t, 200).Decode(t, &next)
+	if len(next.Items) == 1 && next.Items[0].CaseID == bc.CaseID {
+		t.Fatal("the next page repeats the broadcast")
+	}
+	var inbox caseList
+	e.Call(t, "GET", "/operator/cases?limit=100", op, nil).Expect(t, 200).Decode(t, &inbox)
+	if hasCase(inbox.Items, bc.CaseID) {
+		t.Fatal("a broadcast is in the inbox")
+	}
+	for _, q := range []string{"?broadcast=true&waiting=city", "?broadcast=yes"} {
+		if pr := e.Call(t, "GET", "/operator/cases"+q, op, nil).Expect(t, 422).Problem(t); pr.Code != "validation_failed" {
+			t.Fatalf("%s: %s", q, pr.Code)
+		}
+	}
+	// Closed, it is listed as closed to the residents who had it.
+	e.Call(t, "POST", "/operator/cases/"+bc.CaseID+"/close", op, nil).Expect(t, 200)
+	if l := listAll(t, e, b.token, b.path("?status=closed"), 20); len(l) != 1 || l[0].CaseID != bc.CaseID {
+		t.Fatalf("closed broadcast: %+v", l)
+	}
 }

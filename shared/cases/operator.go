@@ -18,43 +18,24 @@ import (
 // Inbox serves GET /operator/cases (R11.4): open cases, those waiting for the
 // city first and the longest waiting first (?waiting=city|resident for one
 // kind), or closed ones (?status=closed), newest first; ?typeId= filters.
-// One Query of the inbox index.
+// One Query of the inbox index. ?broadcast=true lists the broadcasts instead.
 func Inbox(d *platform.Deps) httpapi.Handler {
 	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
-		q := inboxQuery{status: r.Query["status"], waiting: r.Query["waiting"], typeID: r.Query["typeId"]}
-		var bad []apierr.FieldError
-		switch q.status {
-		case "":
-			q.status = StatusOpen
-		case StatusOpen, StatusClosed:
-		default:
-			bad = append(bad, apierr.FieldError{Field: "status", Code: "invalid"})
+		q, bcast, err := inboxQueryOf(r.Query)
+		if err != nil {
+			return nil, err
 		}
-		switch q.waiting {
-		case "":
-		case FromCity, FromResident:
-			if q.status == StatusClosed {
-				bad = append(bad, apierr.FieldError{Field: "waiting", Code: "not_open"})
-			}
-		default:
-			bad = append(bad, apierr.FieldError{Field: "waiting", Code: "invalid"})
-		}
-		if q.typeID != "" && !isTypeID(q.typeID) {
-			bad = append(bad, apierr.FieldError{Field: "typeId", Code: "invalid"})
-		}
-		if len(bad) > 0 {
-			return nil, apierr.Invalid(bad...)
+		if bcast {
+			return broadcasts(ctx, d, r, q)
 		}
 		page, err := httpapi.PageOf(r, "GSI1PK", store.CaseQueuePK(q.status), q.status == StatusOpen)
 		if err != nil {
 			return nil, err
 		}
-		if page.Start != nil {
-			// A cursor must be a whole position of this very query: DynamoDB
-			// refuses (as an error) a start outside the key condition.
-			if !inboxCursorOK(page.Start, q.waiting) {
-				return nil, errCursor
-			}
+		// A cursor must be a whole position of this very query: DynamoDB
+		// refuses (as an error) a start outside the key condition.
+		if page.Start != nil && !inboxCursorOK(page.Start, q.waiting) {
+			return nil, errCursor
 		}
 		q.page = store.QueryInput{Limit: page.Limit, Forward: page.Ascending, StartKey: page.Start}
 		cs, next, err := queryInbox(ctx, d, q)
@@ -67,6 +48,84 @@ func Inbox(d *platform.Deps) httpapi.Handler {
 		}
 		return httpapi.JSON(http.StatusOK, httpapi.List[OperatorView]{Items: items, NextCursor: store.EncodeCursor(next)}), nil
 	}
+}
+
+// inboxQueryOf reads the inbox's filters. Individual cases are open by
+// default; broadcasts (?broadcast=true) of any status unless one is asked
+// for, and never waiting.
+func inboxQueryOf(query map[string]string) (inboxQuery, bool, error) {
+	q := inboxQuery{status: query["status"], waiting: query["waiting"], typeID: query["typeId"]}
+	var bad []apierr.FieldError
+	bcast := false
+	switch query["broadcast"] {
+	case "", "false":
+	case "true":
+		bcast = true
+	default:
+		bad = append(bad, apierr.FieldError{Field: "broadcast", Code: "invalid"})
+	}
+	switch q.status {
+	case "":
+		if !bcast {
+			q.status = StatusOpen
+		}
+	case StatusOpen, StatusClosed:
+	default:
+		bad = append(bad, apierr.FieldError{Field: "status", Code: "invalid"})
+	}
+	switch q.waiting {
+	case "":
+	case FromCity, FromResident:
+		if bcast {
+			bad = append(bad, apierr.FieldError{Field: "waiting", Code: "not_individual"})
+		} else if q.status == StatusClosed {
+			bad = append(bad, apierr.FieldError{Field: "waiting", Code: "not_open"})
+		}
+	default:
+		bad = append(bad, apierr.FieldError{Field: "waiting", Code: "invalid"})
+	}
+	if q.typeID != "" && !isTypeID(q.typeID) {
+		bad = append(bad, apierr.FieldError{Field: "typeId", Code: "invalid"})
+	}
+	if len(bad) > 0 {
+		return q, false, apierr.Invalid(bad...)
+	}
+	return q, bcast, nil
+}
+
+// broadcasts answers the city's broadcasts, newest first (one Query of the
+// broadcast partition's list entries).
+func broadcasts(ctx context.Context, d *platform.Deps, r *httpapi.Request, q inboxQuery) (*httpapi.Response, error) {
+	page, err := httpapi.PageOf(r, "PK", store.BroadcastPK, false)
+	if err != nil {
+		return nil, err
+	}
+	cursor := ""
+	if page.Start != nil {
+		if cursor = posOf(cursorSK(page.Start)); !store.IsID(cursor) || cursorSK(page.Start) != store.CaseSKPrefix+cursor {
+			return nil, errCursor
+		}
+	}
+	lq := listQuery{pk: store.BroadcastPK, forward: page.Ascending, limit: page.Limit + 1, status: q.status, typeID: q.typeID}
+	lq.lo, lq.hi = span(cursor, "", !page.Ascending)
+	res, err := queryList(ctx, d, lq)
+	if err != nil {
+		return nil, err
+	}
+	es := without(res.entries, cursor)
+	next := posOf(res.last)
+	if len(es) > int(page.Limit) {
+		es, next = es[:page.Limit], posOf(es[page.Limit-1].SK)
+	}
+	items := make([]OperatorView, 0, len(es))
+	for i := range es {
+		items = append(items, OperatorView{View: entryView(&es[i])})
+	}
+	out := httpapi.List[OperatorView]{Items: items}
+	if next != "" {
+		out.NextCursor = cursorAt(store.BroadcastPK, store.CaseSKPrefix+next)
+	}
+	return httpapi.JSON(http.StatusOK, out), nil
 }
 
 // getCase reads a case by its id alone (operator routes): the id names its
