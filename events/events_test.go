@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/kartamieszkanca/platform/shared/entitlement"
 	"github.com/kartamieszkanca/platform/shared/routes"
 )
 
@@ -44,8 +45,12 @@ func TestSampleEvents(t *testing.T) {
 				var ev events.APIGatewayV2HTTPRequest
 				strict(t, raw, &ev)
 				checkHTTP(t, ev)
+			case shape["now"] != nil:
+				var ev entitlement.JobEvent
+				strict(t, raw, &ev)
+				checkJob(t, strings.TrimSuffix(file, ".json"), ev)
 			default:
-				t.Fatal("neither an API Gateway v2 event (routeKey) nor a DynamoDB stream event (Records)")
+				t.Fatal("neither an API Gateway v2 event (routeKey), a DynamoDB stream event (Records) nor a scheduled job's (now)")
 			}
 		})
 	}
@@ -110,6 +115,21 @@ func checkHTTP(t *testing.T, ev events.APIGatewayV2HTTPRequest) {
 		if ev.Headers["content-type"] != "application/json" {
 			t.Errorf("content-type %q for a JSON body", ev.Headers["content-type"])
 		}
+	}
+}
+
+// checkJob: a scheduled job's event is named after the job and gives the
+// instant it runs for, as the schedule's input does.
+func checkJob(t *testing.T, name string, ev entitlement.JobEvent) {
+	scheduled := false
+	for _, j := range routes.Jobs {
+		scheduled = scheduled || (j.Function == name && j.Schedule != "")
+	}
+	if !scheduled {
+		t.Errorf("%s.json: no scheduled job %s in routes.Jobs", name, name)
+	}
+	if ev.Now == nil || ev.Now.IsZero() {
+		t.Error("now is missing")
 	}
 }
 

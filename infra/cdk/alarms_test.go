@@ -53,10 +53,11 @@ func TestAlarms(t *testing.T) {
 	}
 	fns := len(f.platform.Functions)
 	for metric, want := range map[string]int{
-		"AWS/Lambda Errors":                          fns,
-		"AWS/Lambda Throttles":                       fns,
-		"AWS/ApiGateway 5xx":                         1,
-		"AWS/SQS ApproximateNumberOfMessagesVisible": 1,
+		"AWS/Lambda Errors":    fns,
+		"AWS/Lambda Throttles": fns,
+		"AWS/ApiGateway 5xx":   1,
+		// Every queue is a dead-letter queue (the mail sender's, the scheduled jobs').
+		"AWS/SQS ApproximateNumberOfMessagesVisible": len(resources(f.templates(), "AWS::SQS::Queue")),
 	} {
 		if count[metric] != want {
 			t.Errorf("%d alarms on %s, want %d", count[metric], metric, want)

@@ -2,10 +2,11 @@ package main
 
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdadestinations"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsscheduler"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsschedulertargets"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -14,24 +15,25 @@ import (
 )
 
 // Jobs are the functions no route calls: stream consumers (the mail sender) and
-// scheduled functions, each with an EventBridge rule.
+// scheduled functions, each with an EventBridge Scheduler schedule.
 type Jobs struct {
-	Scope constructs.Construct
-	Rules map[string]awsevents.Rule
+	Scope     constructs.Construct
+	Schedules map[string]awsscheduler.Schedule
 	// DeadLetterQueue receives scheduled runs that failed after their retries
 	// (nil when no job is scheduled).
 	DeadLetterQueue awssqs.Queue
 	alarms          *Alarms
 }
 
-// Scheduled runs are retried twice by Lambda, then kept in the queue for a
+// Scheduled runs are retried twice by the scheduler (when the invocation
+// fails) and by Lambda (when the run fails), then kept in the queue for a
 // manual redrive.
 const scheduleRetryAttempts = 2
 
 // NewJobs creates the job functions and wires their triggers.
 func NewJobs(scope constructs.Construct, id string, cfg Config, fns *Functions, table *Table, mail *Mail, alarms *Alarms, jobs []routes.Job) *Jobs {
 	c := constructs.NewConstruct(scope, jsii.String(id))
-	j := &Jobs{Scope: c, Rules: map[string]awsevents.Rule{}, alarms: alarms}
+	j := &Jobs{Scope: c, Schedules: map[string]awsscheduler.Schedule{}, alarms: alarms}
 	for _, job := range jobs {
 		jc, fn := fns.New(c, FunctionSpec{
 			Name:        job.Function,
@@ -60,7 +62,7 @@ func (j *Jobs) schedule(scope constructs.Construct, cfg Config, fn awslambda.Fun
 		cdknag.NagSuppressions_AddResourceSuppressions(j.DeadLetterQueue, &[]*cdknag.NagPackSuppression{{
 			Id: jsii.String("AwsSolutions-SQS3"),
 			Reason: jsii.String("This queue is itself the dead-letter queue of the scheduled jobs (Lambda " +
-				"on-failure destination and EventBridge target DLQ); its depth is alarmed."),
+				"on-failure destination and EventBridge Scheduler target DLQ); its depth is alarmed."),
 		}}, jsii.Bool(false))
 		j.alarms.WatchQueue(j.Scope, "DeadLetterQueueAlarm", "The scheduled jobs' dead-letter queue", j.DeadLetterQueue)
 	}
@@ -68,13 +70,36 @@ func (j *Jobs) schedule(scope constructs.Construct, cfg Config, fn awslambda.Fun
 		RetryAttempts: jsii.Number(scheduleRetryAttempts),
 		OnFailure:     awslambdadestinations.NewSqsDestination(j.DeadLetterQueue),
 	})
-	j.Rules[job.Function] = awsevents.NewRule(scope, jsii.String("Schedule"), &awsevents.RuleProps{
+	// EventBridge Scheduler, not a rule: it runs in the city's time zone
+	// (02:00 in Warsaw, summer and winter alike) and hands the run the time it
+	// was scheduled for, so a retry acts for the scheduled day.
+	tz := job.TimeZone
+	if tz == "" {
+		tz = "UTC"
+	}
+	// The scheduler's own role for this job, so its grant names one function.
+	role := awsiam.NewRole(scope, jsii.String("SchedulerRole"), &awsiam.RoleProps{
+		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("scheduler.amazonaws.com"), nil),
+		Description: jsii.String("EventBridge Scheduler invokes " + job.Function),
+	})
+	j.Schedules[job.Function] = awsscheduler.NewSchedule(scope, jsii.String("Schedule"), &awsscheduler.ScheduleProps{
 		Description: jsii.String("Runs " + job.Function + ": " + job.Summary),
-		Schedule:    awsevents.Schedule_Expression(jsii.String(job.Schedule)),
-		Targets: &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(fn, &awseventstargets.LambdaFunctionProps{
+		Schedule:    awsscheduler.ScheduleExpression_Expression(jsii.String(job.Schedule), awscdk.TimeZone_Of(jsii.String(tz))),
+		Target: awsschedulertargets.NewLambdaInvoke(fn, &awsschedulertargets.ScheduleTargetBaseProps{
+			Role:            role,
 			RetryAttempts:   jsii.Number(scheduleRetryAttempts),
 			MaxEventAge:     awscdk.Duration_Hours(jsii.Number(1)),
 			DeadLetterQueue: j.DeadLetterQueue,
-		})},
+			Input: awsscheduler.ScheduleTargetInput_FromObject(map[string]any{
+				"now": awsscheduler.ContextAttribute_ScheduledTime(),
+			}),
+		}),
 	})
+	// After the schedule: its target adds the role's policy.
+	cdknag.NagSuppressions_AddResourceSuppressions(role, &[]*cdknag.NagPackSuppression{{
+		Id: jsii.String("AwsSolutions-IAM5"),
+		Reason: jsii.String("Lambda's grant to invoke names the job function and its versions (<function ARN>:*); " +
+			"the scheduler invokes no other function."),
+		AppliesTo: &[]interface{}{&cdknag.RegexAppliesTo{Regex: jsii.String(`/^Resource::<[^>]*Function[^>]*\.Arn>:\*$/`)}},
+	}}, jsii.Bool(true))
 }

@@ -30,8 +30,9 @@ func TestJobsFromTable(t *testing.T) {
 		if j.Schedule != "" {
 			scheduled++
 			check(t, "schedule of "+j.Function, func() {
-				f.parent.HasResourceProperties(jsii.String("AWS::Events::Rule"), obj(map[string]interface{}{
-					"ScheduleExpression": j.Schedule,
+				f.parent.HasResourceProperties(jsii.String("AWS::Scheduler::Schedule"), obj(map[string]interface{}{
+					"ScheduleExpression":         j.Schedule,
+					"ScheduleExpressionTimezone": j.TimeZone,
 				}))
 			})
 		}
@@ -39,26 +40,31 @@ func TestJobsFromTable(t *testing.T) {
 	check(t, "one stream mapping per stream job", func() {
 		f.parent.ResourceCountIs(jsii.String("AWS::Lambda::EventSourceMapping"), jsii.Number(float64(stream)))
 	})
-	check(t, "one rule per scheduled job", func() {
-		f.parent.ResourceCountIs(jsii.String("AWS::Events::Rule"), jsii.Number(float64(scheduled)))
+	check(t, "one schedule per scheduled job", func() {
+		f.parent.ResourceCountIs(jsii.String("AWS::Scheduler::Schedule"), jsii.Number(float64(scheduled)))
 	})
+	if scheduled == 0 {
+		t.Error("no scheduled job: entitlements-expiry runs daily (R13.1)")
+	}
 }
 
 // TestScheduledJob wires a scheduled job that the route table does not have
 // yet, on a small table of its own.
 func TestScheduledJob(t *testing.T) {
 	f := scheduled(t)
-	check(t, "rule with the schedule, targeting the function with retries and a DLQ", func() {
-		f.parent.HasResourceProperties(jsii.String("AWS::Events::Rule"), obj(map[string]interface{}{
-			"ScheduleExpression": "cron(0 2 * * ? *)",
-			"State":              "ENABLED",
-			"Targets": []interface{}{assertions.Match_ObjectLike(obj(map[string]interface{}{
+	check(t, "a schedule at 02:00 in Warsaw, targeting the function with retries, a DLQ and the scheduled time", func() {
+		f.parent.HasResourceProperties(jsii.String("AWS::Scheduler::Schedule"), obj(map[string]interface{}{
+			"ScheduleExpression":         "cron(0 2 * * ? *)",
+			"ScheduleExpressionTimezone": "Europe/Warsaw",
+			"State":                      "ENABLED",
+			"Target": assertions.Match_ObjectLike(obj(map[string]interface{}{
 				"Arn": map[string]interface{}{"Fn::GetAtt": []interface{}{
 					assertions.Match_StringLikeRegexp(jsii.String("^JobsEntitlementsExpiryFunction")), "Arn",
 				}},
 				"RetryPolicy":      map[string]interface{}{"MaximumRetryAttempts": scheduleRetryAttempts, "MaximumEventAgeInSeconds": 3600},
 				"DeadLetterConfig": map[string]interface{}{"Arn": map[string]interface{}{"Fn::GetAtt": []interface{}{assertions.Match_StringLikeRegexp(jsii.String("^JobsDeadLetterQueue")), "Arn"}}},
-			}))},
+				"Input":            `{"now":"<aws.scheduler.scheduled-time>"}`,
+			})),
 		}))
 	})
 	check(t, "failed runs go to the jobs DLQ", func() {

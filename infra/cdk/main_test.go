@@ -100,8 +100,8 @@ var (
 		"throttleBurst":        "50",
 		"throttleRate":         "25",
 	}
-	// scheduledInputs adds a scheduled job (the route table has none yet) and
-	// a route that signs, on a minimal table to keep the synth short.
+	// scheduledInputs has a scheduled job and a route that signs, on a
+	// minimal table to keep the synth short.
 	scheduledInputs = Inputs{
 		Routes: []routes.Route{
 			{Method: "GET", Path: "/health", Function: "health", Access: routes.Public},
@@ -109,7 +109,7 @@ var (
 		},
 		Jobs: []routes.Job{
 			{Function: "mail-sender", Needs: routes.Needs{Table: routes.WriteTable, Mail: true}, Stream: "OUTBOX#"},
-			{Function: "entitlements-expiry", Needs: routes.Needs{Table: routes.WriteTable}, Schedule: "cron(0 2 * * ? *)", Summary: "Flags expiring entitlements"},
+			{Function: "entitlements-expiry", Needs: routes.Needs{Table: routes.WriteTable}, Schedule: "cron(0 2 * * ? *)", TimeZone: "Europe/Warsaw", Summary: "Flags expiring entitlements"},
 		},
 	}
 )

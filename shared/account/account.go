@@ -35,6 +35,11 @@ type Account struct {
 	Head bool `dynamodbav:"head"`
 	// Staff accounts belong to a Cognito group and own no profile.
 	Staff bool `dynamodbav:"staff,omitempty"`
+	// OrganizationID and OrganizationName: the partner or inspection body a
+	// partner's or inspector's account belongs to (checks and benefits name it,
+	// never the person).
+	OrganizationID   string `dynamodbav:"organizationId,omitempty"`
+	OrganizationName string `dynamodbav:"organizationName,omitempty"`
 	// SessionsValidAfter: tokens authenticated before this second are refused
 	// (password reset and change end other sessions).
 	SessionsValidAfter int64 `dynamodbav:"sessionsValidAfter"`

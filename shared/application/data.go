@@ -13,6 +13,7 @@ import (
 	"github.com/kartamieszkanca/platform/shared/account"
 	"github.com/kartamieszkanca/platform/shared/apierr"
 	"github.com/kartamieszkanca/platform/shared/card"
+	"github.com/kartamieszkanca/platform/shared/entitlement"
 	"github.com/kartamieszkanca/platform/shared/history"
 	"github.com/kartamieszkanca/platform/shared/platform"
 	"github.com/kartamieszkanca/platform/shared/profile"
@@ -25,9 +26,9 @@ import (
 
 var errChanged = apierr.New(StateChanged, "The application was changed at the same time; read it again.")
 
-// readSubject reads a profile's applications, uploads and cards in one Query:
-// APP#, BLOB# and CARD# sort together in the profile's partition, between
-// store.SubjectFrom and store.SubjectTo.
+// readSubject reads a profile's applications, uploads, cards and
+// entitlements in one Query: they sort together in the profile's partition,
+// between store.SubjectFrom and store.SubjectTo.
 func readSubject(ctx context.Context, t *store.Table, profileID, householdID string, now time.Time) (*Subject, error) {
 	s := &Subject{ProfileID: profileID, HouseholdID: householdID, Now: now.UTC(), Uploads: map[string]*upload.Upload{}}
 	q := store.QueryInput{
@@ -58,6 +59,10 @@ func readSubject(ctx context.Context, t *store.Table, profileID, householdID str
 				var c card.Card
 				err = attributevalue.UnmarshalMap(it, &c)
 				s.Cards = append(s.Cards, c)
+			case strings.HasPrefix(sk.Value, store.EntitlementSKPrefix):
+				var e entitlement.Entitlement
+				err = attributevalue.UnmarshalMap(it, &e)
+				s.Entitlements = append(s.Entitlements, e)
 			}
 			if err != nil {
 				return nil, err
@@ -148,15 +153,29 @@ func release(tx *store.Tx, a *Application) {
 }
 
 // changePerson applies a data change to the profile (the operator approved
-// these values; the profile must still exist).
-func changePerson(tx *store.Tx, householdID, profileID string, firstName, lastName, birthDate *string) {
+// these values; the profile must still exist). Verifiers see the holder's
+// names on the card: they change with the profile's.
+func changePerson(tx *store.Tx, s *Subject, firstName, lastName, birthDate *string) {
 	upd := expression.Add(expression.Name("version"), expression.Value(1))
 	for name, v := range map[string]*string{"firstName": firstName, "lastName": lastName, "birthDate": birthDate} {
 		if v != nil {
 			upd = upd.Set(expression.Name(name), expression.Value(*v))
 		}
 	}
-	tx.Update(store.ProfileKey(householdID, profileID), upd, store.Exists(), errCardChanged)
+	tx.Update(store.ProfileKey(s.HouseholdID, s.ProfileID), upd, store.Exists(), errCardChanged)
+	if firstName == nil && lastName == nil {
+		return
+	}
+	for _, c := range s.cardsWhere(func(c *card.Card) bool { return c.Status != card.Cancelled }) {
+		var names expression.UpdateBuilder
+		if firstName != nil {
+			names = names.Set(expression.Name("holderFirstName"), expression.Value(*firstName))
+		}
+		if lastName != nil {
+			names = names.Set(expression.Name("holderLastName"), expression.Value(*lastName))
+		}
+		tx.Update(c.Key, names, store.Exists(), errCardChanged)
+	}
 }
 
 // keepBlocked marks an already blocked card as replaced by a duplicate.
@@ -179,4 +198,14 @@ func load(ctx context.Context, d *platform.Deps, acc *account.Account, profileID
 		return nil, nil, err
 	}
 	return p, &a, nil
+}
+
+// readBirthDate reads the profile's birth date, for an age rule.
+func readBirthDate(ctx context.Context, t *store.Table, householdID, profileID string) (string, error) {
+	var p profile.Profile
+	err := t.Get(ctx, store.ProfileKey(householdID, profileID), &p)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", errNotFound
+	}
+	return p.BirthDate, err
 }

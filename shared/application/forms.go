@@ -7,6 +7,7 @@ import (
 	"github.com/kartamieszkanca/platform/shared/apierr"
 	"github.com/kartamieszkanca/platform/shared/card"
 	"github.com/kartamieszkanca/platform/shared/dictionary"
+	"github.com/kartamieszkanca/platform/shared/entitlement"
 	"github.com/kartamieszkanca/platform/shared/httpapi"
 	"github.com/kartamieszkanca/platform/shared/store"
 	"github.com/kartamieszkanca/platform/shared/upload"
@@ -31,7 +32,8 @@ func init() {
 		},
 		CarryOut: func(s *Subject, app *Application, f Form, tx *store.Tx) error {
 			form := f.(*cardIssueForm)
-			issue(s, app, tx, form.CardKind, form.photo, form.PickupPointID)
+			issue(s, app, tx, form.CardKind, form.photo, form.PickupPointID, holder{form.FirstName, form.LastName})
+			grant(s, app, tx, form.packages, form.FirstName)
 			return nil
 		}})
 	register(&Kind{Name: PhysicalCard, Title: "Karta fizyczna", New: func() Form { return &physicalForm{} },
@@ -49,7 +51,7 @@ func init() {
 			if len(v) == 0 {
 				return notAvailable(ReasonNoVirtualOnly)
 			}
-			issue(s, app, tx, card.Physical, photoOf(v[0]), form.PickupPointID)
+			issue(s, app, tx, card.Physical, photoOf(v[0]), form.PickupPointID, holderOf(v[0]))
 			return nil
 		}})
 	register(&Kind{Name: Duplicate, Title: "Duplikat karty", New: func() Form { return &duplicateForm{} },
@@ -67,7 +69,7 @@ func init() {
 			if old == nil {
 				return apierr.New(NotAvailable, "The card of the duplicate is gone.")
 			}
-			issue(s, app, tx, card.Physical, photoOf(old), form.PickupPointID)
+			issue(s, app, tx, card.Physical, photoOf(old), form.PickupPointID, holderOf(old))
 			if old.Status == card.Blocked {
 				// Already blocked (lost, stolen): it now stays blocked for good.
 				keepBlocked(tx, old)
@@ -84,7 +86,7 @@ func init() {
 		},
 		CarryOut: func(s *Subject, app *Application, f Form, tx *store.Tx) error {
 			form := f.(*dataChangeForm)
-			changePerson(tx, s.HouseholdID, s.ProfileID, form.FirstName, form.LastName, form.BirthDate)
+			changePerson(tx, s, form.FirstName, form.LastName, form.BirthDate)
 			return nil
 		}})
 }
@@ -108,7 +110,10 @@ type cardIssueForm struct {
 	PhotoUploadID     string          `json:"photoUploadId,omitempty"`
 	DocumentUploadIDs []string        `json:"documentUploadIds,omitempty"`
 	Consents          []consentAnswer `json:"consents,omitempty"`
-	photo             photo
+	// PackageIDs are the packages asked for; none: the city's default ones.
+	PackageIDs []string `json:"packageIds,omitempty"`
+	photo      photo
+	packages   []entitlement.Package
 }
 
 func (f *cardIssueForm) Validate(c *httpapi.Checks) {
@@ -121,9 +126,11 @@ func (f *cardIssueForm) Validate(c *httpapi.Checks) {
 	c.OptionalText("data.firstName", f.FirstName, 100)
 	c.OptionalText("data.lastName", f.LastName, 100)
 	checkDocumentCount(c, f.DocumentUploadIDs)
+	checkPackageIDs(c, "data.packageIds", f.PackageIDs)
 }
 
 func (f *cardIssueForm) Complete(s *Subject, c *httpapi.Checks) {
+	f.packages = s.packagesFor(c, "data.packageIds", f.PackageIDs, f.BirthDate)
 	c.Required("data.firstName", f.FirstName)
 	c.Required("data.lastName", f.LastName)
 	c.BirthDate("data.birthDate", f.BirthDate, s.Now)
@@ -261,3 +268,5 @@ func (s *Subject) documents(c *httpapi.Checks, ids []string) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+func (f *cardIssueForm) packageIDs() []string { return f.PackageIDs }

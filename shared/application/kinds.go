@@ -8,7 +8,9 @@ import (
 	"github.com/kartamieszkanca/platform/shared/apierr"
 	"github.com/kartamieszkanca/platform/shared/card"
 	"github.com/kartamieszkanca/platform/shared/dictionary"
+	"github.com/kartamieszkanca/platform/shared/entitlement"
 	"github.com/kartamieszkanca/platform/shared/httpapi"
+	"github.com/kartamieszkanca/platform/shared/profile"
 	"github.com/kartamieszkanca/platform/shared/store"
 	"github.com/kartamieszkanca/platform/shared/upload"
 )
@@ -32,16 +34,21 @@ type Form interface {
 }
 
 // Subject is what the rules look at, read in one go before any rule runs:
-// the profile's applications, cards and uploads (one Query), the consent
-// clauses (cached per instance), and the clock.
+// the profile's applications, cards, uploads and entitlements (one Query),
+// the consent clauses and packages (cached per instance), and the clock.
 type Subject struct {
 	ProfileID   string
 	HouseholdID string
 	Apps        []Application
 	Cards       []card.Card
 	Uploads     map[string]*upload.Upload
-	Clauses     []dictionary.Clause
-	Now         time.Time
+	// Entitlements are the profile's packages.
+	Entitlements []entitlement.Entitlement
+	Clauses      []dictionary.Clause
+	Packages     entitlement.Catalog
+	// BirthDate is the profile's, read only when an age rule asks for it.
+	BirthDate string
+	Now       time.Time
 	// Verified are the uploads Complete accepted, for submit to keep.
 	Verified []*upload.Upload
 
@@ -69,6 +76,8 @@ type Kind struct {
 	New   func() Form
 	// Available says whether the subject may file it, and why not.
 	Available func(s *Subject) (bool, string)
+	// Prefill, when set, fills a new draft created without data (R4.9).
+	Prefill func(s *Subject, p *profile.Profile) Form
 	// CarryOut adds acceptance's changes to tx.
 	CarryOut func(s *Subject, app *Application, f Form, tx *store.Tx) error
 }
@@ -104,6 +113,11 @@ func formData(k *Kind, data json.RawMessage) (string, error) {
 	case "null":
 		return "null", nil
 	}
+	return encodeForm(f)
+}
+
+// encodeForm is a form as stored: its fields as decoded and checked.
+func encodeForm(f Form) (string, error) {
 	var b strings.Builder
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
@@ -176,10 +190,36 @@ type photo struct{ id, key, contentType string }
 
 func photoOf(c *card.Card) photo { return photo{c.PhotoUploadID, c.PhotoKey, c.PhotoType} }
 
+// holder is the names a card shows its verifiers.
+type holder struct{ first, last string }
+
+func holderOf(c *card.Card) holder { return holder{c.HolderFirstName, c.HolderLastName} }
+
 // issue adds a new card for an accepted application.
-func issue(s *Subject, app *Application, tx *store.Tx, kind string, ph photo, pickup string) {
+func issue(s *Subject, app *Application, tx *store.Tx, kind string, ph photo, pickup string, h holder) {
 	card.Issue(tx, card.New{
 		ProfileID: app.ProfileID, HouseholdID: app.HouseholdID, Kind: kind, PhotoUploadID: ph.id, PhotoKey: ph.key,
 		PhotoType: ph.contentType, PickupPointID: pickup, NotifyEmail: app.NotifyEmail, ApplicationID: app.ApplicationID, Actor: "operator",
+		HolderFirstName: h.first, HolderLastName: h.last,
 	}, s.Now)
+}
+
+// entitlement finds the subject's entitlement of a package, nil if none.
+func (s *Subject) entitlement(packageID string) *entitlement.Entitlement {
+	for i := range s.Entitlements {
+		if s.Entitlements[i].PackageID == packageID {
+			return &s.Entitlements[i]
+		}
+	}
+	return nil
+}
+
+// grant adds to tx the entitlements of an accepted application: each package
+// granted, or renewed where the profile holds it.
+func grant(s *Subject, app *Application, tx *store.Tx, pkgs []entitlement.Package, holderName string) {
+	g := entitlement.Grant{ProfileID: app.ProfileID, HouseholdID: app.HouseholdID, NotifyEmail: app.NotifyEmail,
+		HolderName: holderName, ApplicationID: app.ApplicationID, Now: s.Now}
+	for _, p := range pkgs {
+		entitlement.Renew(tx, s.entitlement(p.ID), p, g)
+	}
 }

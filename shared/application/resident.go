@@ -9,6 +9,7 @@ import (
 	"github.com/kartamieszkanca/platform/shared/account"
 	"github.com/kartamieszkanca/platform/shared/apierr"
 	"github.com/kartamieszkanca/platform/shared/dictionary"
+	"github.com/kartamieszkanca/platform/shared/entitlement"
 	"github.com/kartamieszkanca/platform/shared/history"
 	"github.com/kartamieszkanca/platform/shared/httpapi"
 	"github.com/kartamieszkanca/platform/shared/outbox"
@@ -85,7 +86,12 @@ func Create(d *platform.Deps) httpapi.Handler {
 		if err != nil {
 			return nil, err
 		}
-		p, err := profile.Reach(ctx, store.Of(d), r.Account, r.Params["profileId"])
+		// A prefilled draft copies the profile's data: read it whole then.
+		reach := profile.Reach
+		if k.Prefill != nil && data == "{}" {
+			reach = profile.Resolve
+		}
+		p, err := reach(ctx, store.Of(d), r.Account, r.Params["profileId"])
 		if err != nil {
 			return nil, err
 		}
@@ -95,6 +101,11 @@ func Create(d *platform.Deps) httpapi.Handler {
 		}
 		if ok, why := check(k, s, ""); !ok {
 			return nil, notAvailable(why)
+		}
+		if k.Prefill != nil && data == "{}" {
+			if data, err = encodeForm(k.Prefill(s, p)); err != nil {
+				return nil, err
+			}
 		}
 		id := store.OwnedID(p.ProfileID)
 		a := &Application{
@@ -296,6 +307,14 @@ func ready(ctx context.Context, d *platform.Deps, s *Subject, a *Application) (*
 	}
 	if s.Clauses, err = dictionary.CachedClauses(ctx, store.Of(d)); err != nil {
 		return nil, nil, err
+	}
+	if s.Packages, err = entitlement.CachedPackages(ctx, store.Of(d)); err != nil {
+		return nil, nil, err
+	}
+	if pc, ok := f.(packageChooser); ok && s.BirthDate == "" && s.needsBirthDate(pc.packageIDs()) {
+		if s.BirthDate, err = readBirthDate(ctx, store.Of(d), s.HouseholdID, s.ProfileID); err != nil {
+			return nil, nil, err
+		}
 	}
 	var c httpapi.Checks
 	f.Complete(s, &c)

@@ -10,14 +10,18 @@ import (
 	"github.com/kartamieszkanca/platform/shared/store"
 )
 
+// Staff is a staff account to make: its e-mail, Cognito group and, for
+// partners and inspectors, the organization it acts for.
+type Staff struct{ Email, Group, OrganizationID, OrganizationName string }
+
 // CreateStaff makes an active staff account in a Cognito group the way
 // registration makes a resident's: the e-mail is claimed first, then the
 // identity is made, then the account and the claim's end are written in one
 // transaction. An e-mail that already has an account is left as it is and
 // its account id returned.
-func CreateStaff(ctx context.Context, d *platform.Deps, email, group, password string) (string, error) {
+func CreateStaff(ctx context.Context, d *platform.Deps, s Staff, password string) (string, error) {
 	t := store.Of(d)
-	claim, err := ClaimEmail(ctx, t, email)
+	claim, err := ClaimEmail(ctx, t, s.Email)
 	if errors.Is(err, ErrClaimHeld) && claim.Held.AccountID != "" {
 		return claim.Held.AccountID, nil
 	}
@@ -30,14 +34,15 @@ func CreateStaff(ctx context.Context, d *platform.Deps, email, group, password s
 		err = pool.SetPassword(ctx, claim.Email, password)
 	}
 	if err == nil {
-		err = pool.AddToGroup(ctx, claim.Email, group)
+		err = pool.AddToGroup(ctx, claim.Email, s.Group)
 	}
 	if err == nil {
 		now := d.Now().UTC()
 		tx := &store.Tx{}
 		claim.Settle(tx, sub, ErrClaimHeld)
 		tx.Create(&account.Account{Key: store.AccountKey(sub), AccountID: sub, Email: claim.Email,
-			Status: account.Active, CreatedAt: now, Staff: true, Version: 1}, nil)
+			Status: account.Active, CreatedAt: now, Staff: true, OrganizationID: s.OrganizationID,
+			OrganizationName: s.OrganizationName, Version: 1}, nil)
 		err = t.Commit(ctx, tx)
 	}
 	if errors.Is(err, ErrForeignIdentity) {

@@ -84,10 +84,12 @@ type New struct {
 	NotifyEmail             string
 	ApplicationID           string
 	Actor                   string
+	// The holder's names, as verifiers are shown them.
+	HolderFirstName, HolderLastName string
 }
 
-// Issue adds a new card to tx: the card and its number claim,
-// which the table keeps unique. A virtual card is active at once; a physical one
+// Issue adds a new card to tx: the card, its number claim, which the table
+// keeps unique, and its marker in its checks' partition. A virtual card is active at once; a physical one
 // is ordered.
 func Issue(tx *store.Tx, n New, now time.Time) *Card {
 	status := Active
@@ -99,12 +101,13 @@ func Issue(tx *store.Tx, n New, now time.Time) *Card {
 		Number: Number(), Kind: n.Kind, Status: status, ProfileID: n.ProfileID, HouseholdID: n.HouseholdID,
 		ValidFrom: now.Format(time.DateOnly), ValidTo: now.AddDate(validYears, 0, 0).Format(time.DateOnly),
 		PhotoUploadID: n.PhotoUploadID, PhotoKey: n.PhotoKey, PhotoType: n.PhotoType, PickupPointID: n.PickupPointID, NotifyEmail: n.NotifyEmail,
-		ApplicationID: n.ApplicationID, CreatedAt: now,
+		ApplicationID: n.ApplicationID, CreatedAt: now, HolderFirstName: n.HolderFirstName, HolderLastName: n.HolderLastName,
 		History: []history.Event{{Status: status, At: now, Actor: n.Actor}}, Version: 1,
 	}
 	c.CardID = c.SK[len(store.CardSKPrefix):]
 	tx.Create(c, nil)
 	tx.Create(&NumberClaim{Key: store.CardNumberKey(c.Number), ProfileID: n.ProfileID, HouseholdID: n.HouseholdID, ItemID: c.CardID}, errNumberTaken)
+	tx.Create(&NumberClaim{Key: store.CheckMarkerKey(c.CardID), ProfileID: n.ProfileID, HouseholdID: n.HouseholdID, ItemID: c.CardID}, nil)
 	return c
 }
 

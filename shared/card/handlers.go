@@ -7,8 +7,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 
 	"github.com/kartamieszkanca/platform/shared/apierr"
+	"github.com/kartamieszkanca/platform/shared/citytime"
+	"github.com/kartamieszkanca/platform/shared/entitlement"
 	"github.com/kartamieszkanca/platform/shared/history"
 	"github.com/kartamieszkanca/platform/shared/httpapi"
+	"github.com/kartamieszkanca/platform/shared/identifier"
 	"github.com/kartamieszkanca/platform/shared/outbox"
 	"github.com/kartamieszkanca/platform/shared/platform"
 	"github.com/kartamieszkanca/platform/shared/profile"
@@ -18,24 +21,25 @@ import (
 
 // View is a card as the API shows it.
 type View struct {
-	CardID        string          `json:"cardId"`
-	Number        string          `json:"number"`
-	Kind          string          `json:"kind"`
-	Status        string          `json:"status"`
-	BlockReason   *string         `json:"blockReason"`
-	ValidFrom     string          `json:"validFrom"`
-	ValidTo       string          `json:"validTo"`
-	PhotoURL      *string         `json:"photoUrl"`
-	PickupPointID *string         `json:"pickupPointId,omitempty"`
-	Packages      []any           `json:"packages"`
-	Identifiers   []any           `json:"identifiers"`
-	History       []history.Event `json:"history,omitempty"`
+	CardID        string             `json:"cardId"`
+	Number        string             `json:"number"`
+	Kind          string             `json:"kind"`
+	Status        string             `json:"status"`
+	BlockReason   *string            `json:"blockReason"`
+	ValidFrom     string             `json:"validFrom"`
+	ValidTo       string             `json:"validTo"`
+	PhotoURL      *string            `json:"photoUrl"`
+	PickupPointID *string            `json:"pickupPointId,omitempty"`
+	Packages      []entitlement.View `json:"packages"`
+	Identifiers   []identifier.View  `json:"identifiers"`
+	History       []history.Event    `json:"history,omitempty"`
 }
 
-// ToView is the API's view of a card; photo links are presigned (no I/O).
-func ToView(ctx context.Context, d *platform.Deps, c *Card, withHistory bool) View {
+// ToView is the API's view of a card with what its holder holds (h); photo
+// links are presigned (no I/O).
+func ToView(ctx context.Context, d *platform.Deps, c *Card, h *Holding, withHistory bool) View {
 	v := View{CardID: c.CardID, Number: c.Number, Kind: c.Kind, Status: c.Status, ValidFrom: c.ValidFrom, ValidTo: c.ValidTo,
-		Packages: []any{}, Identifiers: []any{}}
+		Packages: entitlement.Views(h.Entitlements, citytime.Day(d.Now())), Identifiers: identifier.Views(h.Identifiers)}
 	if c.BlockReason != "" && c.Status == Blocked {
 		v.BlockReason = &c.BlockReason
 	}
@@ -54,7 +58,8 @@ func ToView(ctx context.Context, d *platform.Deps, c *Card, withHistory bool) Vi
 	return v
 }
 
-// OfProfile lists a profile's cards, newest first: one Query.
+// OfProfile lists a profile's cards, newest first: one Query (HoldingOf when
+// the answer shows cards).
 func OfProfile(ctx context.Context, t *store.Table, profileID string) ([]Card, error) {
 	var cs []Card
 	_, err := t.Query(ctx, store.QueryInput{
@@ -65,20 +70,21 @@ func OfProfile(ctx context.Context, t *store.Table, profileID string) ([]Card, e
 	return cs, err
 }
 
-// List serves GET /profiles/{profileId}/cards (R4.3).
+// List serves GET /profiles/{profileId}/cards (R4.3, R4.8, R4.10): the cards
+// with the holder's packages and identifiers, in one Query.
 func List(d *platform.Deps) httpapi.Handler {
 	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
 		p, err := profile.Reach(ctx, store.Of(d), r.Account, r.Params["profileId"])
 		if err != nil {
 			return nil, err
 		}
-		cs, err := OfProfile(ctx, store.Of(d), p.ProfileID)
+		h, err := HoldingOf(ctx, store.Of(d), p.ProfileID)
 		if err != nil {
 			return nil, err
 		}
-		items := make([]View, 0, len(cs))
-		for i := range cs {
-			items = append(items, ToView(ctx, d, &cs[i], false))
+		items := make([]View, 0, len(h.Cards))
+		for i := range h.Cards {
+			items = append(items, ToView(ctx, d, &h.Cards[i], h, false))
 		}
 		return httpapi.JSON(200, httpapi.List[View]{Items: items}), nil
 	}
@@ -114,7 +120,7 @@ func Block(d *platform.Deps) httpapi.Handler {
 		if err != nil {
 			return nil, err
 		}
-		c, err := Load(ctx, store.Of(d), p.ProfileID, r.Params["cardId"])
+		c, h, err := LoadHeld(ctx, store.Of(d), p.ProfileID, r.Params["cardId"])
 		if err != nil {
 			return nil, err
 		}
@@ -124,24 +130,25 @@ func Block(d *platform.Deps) httpapi.Handler {
 			return nil, err
 		}
 		c.StatusBeforeBlock, c.Status, c.BlockReason = c.Status, Blocked, b.Reason
-		return httpapi.JSON(200, ToView(ctx, d, c, false)).With(tx), nil
+		return httpapi.JSON(200, ToView(ctx, d, c, h, false)).With(tx), nil
 	})
 }
 
-// byID loads a card by its id alone (operator routes): the id names its owner.
-func byID(ctx context.Context, t *store.Table, cardID string) (*Card, error) {
+// byID loads a card with its holding by its id alone (operator routes): the
+// id names its owner.
+func byID(ctx context.Context, t *store.Table, cardID string) (*Card, *Holding, error) {
 	owner, ok := store.OwnerOf(cardID)
 	if !ok {
-		return nil, errNotFound
+		return nil, nil, errNotFound
 	}
-	return Load(ctx, t, owner, cardID)
+	return LoadHeld(ctx, t, owner, cardID)
 }
 
 // Unblock serves POST /operator/cards/{cardId}/unblock (R4.4, R11.2): the card
 // returns to where it was; a card replaced by a duplicate stays blocked.
 func Unblock(d *platform.Deps) httpapi.Handler {
 	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
-		c, err := byID(ctx, store.Of(d), r.Params["cardId"])
+		c, h, err := byID(ctx, store.Of(d), r.Params["cardId"])
 		if err != nil {
 			return nil, err
 		}
@@ -164,7 +171,7 @@ func Unblock(d *platform.Deps) httpapi.Handler {
 			}, apierr.New(WrongState, "The card was changed at the same time; read it again."))
 		c.Status, c.BlockReason = back, ""
 		c.History = append(c.History, ev)
-		return httpapi.JSON(200, ToView(ctx, d, c, true)).With(tx), nil
+		return httpapi.JSON(200, ToView(ctx, d, c, h, true)).With(tx), nil
 	}
 }
 
@@ -182,7 +189,7 @@ func (b *statusBody) Validate(c *httpapi.Checks) {
 // ordered → ready_for_pickup (the resident is mailed) → active.
 func SetStatus(d *platform.Deps) httpapi.Handler {
 	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *statusBody) (*httpapi.Response, error) {
-		c, err := byID(ctx, store.Of(d), r.Params["cardId"])
+		c, h, err := byID(ctx, store.Of(d), r.Params["cardId"])
 		if err != nil {
 			return nil, err
 		}
@@ -200,6 +207,6 @@ func SetStatus(d *platform.Deps) httpapi.Handler {
 		}
 		c.Status = b.Status
 		c.History = append(c.History, history.Event{Status: b.Status, At: now, Actor: "operator"})
-		return httpapi.JSON(200, ToView(ctx, d, c, true)).With(tx), nil
+		return httpapi.JSON(200, ToView(ctx, d, c, h, true)).With(tx), nil
 	})
 }

@@ -54,4 +54,9 @@ type Card struct {
 	CreatedAt     time.Time       `dynamodbav:"createdAt"`
 	History       []history.Event `dynamodbav:"history"`
 	Version       int             `dynamodbav:"version"`
+	// HolderFirstName and HolderLastName are the holder's names as a verifier
+	// is shown them, kept with the card (and changed with the profile's) so a
+	// check reads the card's partition only.
+	HolderFirstName string `dynamodbav:"holderFirstName,omitempty"`
+	HolderLastName  string `dynamodbav:"holderLastName,omitempty"`
 }

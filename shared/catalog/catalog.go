@@ -6,12 +6,15 @@ package catalog
 import (
 	"github.com/kartamieszkanca/platform/shared/application"
 	"github.com/kartamieszkanca/platform/shared/auth"
+	"github.com/kartamieszkanca/platform/shared/benefit"
 	"github.com/kartamieszkanca/platform/shared/card"
 	"github.com/kartamieszkanca/platform/shared/cardqr"
 	"github.com/kartamieszkanca/platform/shared/cases"
 	"github.com/kartamieszkanca/platform/shared/dictionary"
+	"github.com/kartamieszkanca/platform/shared/entitlement"
 	"github.com/kartamieszkanca/platform/shared/entry"
 	"github.com/kartamieszkanca/platform/shared/health"
+	"github.com/kartamieszkanca/platform/shared/identifier"
 	"github.com/kartamieszkanca/platform/shared/mail"
 	"github.com/kartamieszkanca/platform/shared/password"
 	"github.com/kartamieszkanca/platform/shared/phone"
@@ -19,6 +22,7 @@ import (
 	"github.com/kartamieszkanca/platform/shared/signup"
 	"github.com/kartamieszkanca/platform/shared/taskrunner"
 	"github.com/kartamieszkanca/platform/shared/upload"
+	"github.com/kartamieszkanca/platform/shared/verification"
 )
 
 // HTTP holds the route handlers by function name.
@@ -73,6 +77,22 @@ var HTTP = map[string]entry.HTTPFactory{
 	"list-operator-case-messages": cases.OperatorMessages,
 	"reply-operator-case":         cases.OperatorReply,
 	"close-case":                  cases.Close,
+
+	"list-packages":     entitlement.List,
+	"list-card-checks":  verification.Checks,
+	"list-identifiers":  identifier.List,
+	"create-identifier": identifier.Create,
+	"delete-identifier": identifier.Delete,
+	"verify-card":       verification.Verify,
+
+	"record-benefit":        benefit.Record,
+	"list-partner-benefits": benefit.PartnerList,
+	"list-benefits":         benefit.History,
+}
+
+// Jobs holds the scheduled jobs by function name.
+var Jobs = map[string]entry.JobFactory{
+	entitlement.ExpiryJobName: entitlement.ExpiryJob,
 }
 
 // Streams holds the stream consumers by function name.

@@ -44,6 +44,17 @@ import (
 func main() { entry.HTTP(%q, %s) }
 `, name, r.Key(), strings.ToLower(r.Summary[:1])+r.Summary[1:], imports(imp), name, ref), nil
 	}
+	if f, ok := Jobs[name]; ok {
+		imp, ref := funcName(f)
+		return fmt.Sprintf(`// Command %s is a scheduled job.
+package main
+
+import (
+%s)
+
+func main() { entry.Scheduled(%q, %s) }
+`, name, imports(imp), name, ref), nil
+	}
 	if f, ok := Streams[name]; ok {
 		imp, ref := funcName(f)
 		return fmt.Sprintf(`// Command %s consumes the table's stream.

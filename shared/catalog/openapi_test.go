@@ -15,16 +15,20 @@ import (
 	"github.com/kartamieszkanca/platform/shared/account"
 	"github.com/kartamieszkanca/platform/shared/apierr"
 	"github.com/kartamieszkanca/platform/shared/application"
+	"github.com/kartamieszkanca/platform/shared/benefit"
 	"github.com/kartamieszkanca/platform/shared/card"
 	"github.com/kartamieszkanca/platform/shared/cases"
 	"github.com/kartamieszkanca/platform/shared/dictionary"
+	"github.com/kartamieszkanca/platform/shared/entitlement"
 	"github.com/kartamieszkanca/platform/shared/history"
 	"github.com/kartamieszkanca/platform/shared/httpapi"
+	"github.com/kartamieszkanca/platform/shared/identifier"
 	"github.com/kartamieszkanca/platform/shared/identity"
 	"github.com/kartamieszkanca/platform/shared/profile"
 	"github.com/kartamieszkanca/platform/shared/qrtoken"
 	"github.com/kartamieszkanca/platform/shared/routes"
 	"github.com/kartamieszkanca/platform/shared/upload"
+	"github.com/kartamieszkanca/platform/shared/verification"
 )
 
 // specPath is the published contract (API.md: "a test checks every route against it").
@@ -376,6 +380,18 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		{schema: "OperatorCaseList", value: httpapi.List[cases.OperatorView]{}},
 		{schema: "OperatorCaseDetail", value: cases.OperatorDetail{}},
 		{schema: "UnreadCount", value: cases.Count{}},
+		{schema: "Entitlement", value: entitlement.View{}},
+		{schema: "EntitlementList", value: httpapi.List[entitlement.View]{}},
+		{schema: "Identifier", value: identifier.View{}},
+		{schema: "IdentifierList", value: httpapi.List[identifier.View]{}},
+		{schema: "Verification", value: verification.View{}},
+		{schema: "VerifiedHolder", value: verification.HolderView{}},
+		{schema: "VerifiedPackage", value: verification.PackageView{}},
+		{schema: "VerifiedIdentifier", value: verification.IdentifierView{}},
+		{schema: "CardCheck", value: verification.CheckView{}},
+		{schema: "CardCheckList", value: httpapi.List[verification.CheckView]{}},
+		{schema: "Benefit", value: benefit.View{}},
+		{schema: "BenefitList", value: httpapi.List[benefit.View]{}},
 	}
 	for _, c := range cases {
 		t.Run(c.schema, func(t *testing.T) {

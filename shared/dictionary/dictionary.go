@@ -69,6 +69,17 @@ func List(ctx context.Context, t *store.Table, kind string) ([]Entry, error) {
 	return active, nil
 }
 
+// All reads every entry of a dictionary, retired ones too (old records still
+// name them), in their order: one Query.
+func All(ctx context.Context, t *store.Table, kind string) ([]Entry, error) {
+	var out []Entry
+	if err := query(ctx, t, kind, &out); err != nil {
+		return nil, err
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Order < out[j].Order })
+	return out, nil
+}
+
 // Clauses reads the current consent clauses: one Query.
 func Clauses(ctx context.Context, t *store.Table) ([]Clause, error) {
 	var out []Clause

@@ -66,3 +66,34 @@ func CachedClauses(ctx context.Context, t *store.Table) ([]Clause, error) {
 	clauseCache.clauses, clauseCache.at = cs, now
 	return cs, nil
 }
+
+var entryCache struct {
+	sync.Mutex
+	kinds map[string]cachedEntries
+}
+
+type cachedEntries struct {
+	entries []Entry
+	at      time.Time
+}
+
+// CachedAll is a dictionary's every entry (All), read at most once a minute
+// per function instance; rules that rely on an entry guard it with
+// RequireActive, so a retired entry fails the commit at once.
+func CachedAll(ctx context.Context, t *store.Table, kind string) ([]Entry, error) {
+	entryCache.Lock()
+	defer entryCache.Unlock()
+	now := t.Now()
+	if c, ok := entryCache.kinds[kind]; ok && now.Sub(c.at) < clauseCacheTTL && !now.Before(c.at) {
+		return c.entries, nil
+	}
+	es, err := All(ctx, t, kind)
+	if err != nil {
+		return nil, err
+	}
+	if entryCache.kinds == nil {
+		entryCache.kinds = map[string]cachedEntries{}
+	}
+	entryCache.kinds[kind] = cachedEntries{es, now}
+	return es, nil
+}

@@ -59,8 +59,8 @@ var seedEntries = map[string][]Entry{
 		{ID: "announcement", Name: "Komunikat miasta", Fields: map[string]any{"replyAllowed": false, "residentCanOpen": false}},
 	},
 	Packages: {
-		{ID: "transport", Name: "Komunikacja miejska — bilety ulgowe", Fields: map[string]any{"validityMonths": 12, "documentsRequired": false}},
-		{ID: "culture", Name: "Kultura — zniżki w muzeach i teatrach", Fields: map[string]any{"validityMonths": 12, "documentsRequired": false}},
+		{ID: "transport", Name: "Komunikacja miejska — bilety ulgowe", Fields: map[string]any{"validityMonths": 12, "documentsRequired": false, "default": true}},
+		{ID: "culture", Name: "Kultura — zniżki w muzeach i teatrach", Fields: map[string]any{"validityMonths": 12, "documentsRequired": false, "default": true}},
 		{ID: "sport", Name: "Sport — baseny i lodowisko", Fields: map[string]any{"validityMonths": 12, "documentsRequired": false}},
 		{ID: "senior", Name: "Senior 65+", Fields: map[string]any{"validityMonths": 24, "documentsRequired": true, "minAge": 65}},
 		{ID: "large-family", Name: "Rodzina wielodzietna 3+", Fields: map[string]any{"validityMonths": 12, "documentsRequired": true}},

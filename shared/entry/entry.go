@@ -5,6 +5,7 @@ package entry
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 
@@ -40,6 +41,15 @@ func HTTP(name string, f HTTPFactory) {
 		fail(err)
 	}
 	lambda.StartWithOptions(a.Serve, lambda.WithEnableSIGTERM())
+}
+
+// JobFactory builds a scheduled job's handler: its input is the schedule's
+// (or the local trigger's) JSON, its answer a summary of the run.
+type JobFactory func(*platform.Deps) func(context.Context, json.RawMessage) (any, error)
+
+// Scheduled starts the scheduled job name.
+func Scheduled(name string, f JobFactory) {
+	lambda.StartWithOptions(f(load(name)), lambda.WithEnableSIGTERM())
 }
 
 // Stream starts the stream consumer name.

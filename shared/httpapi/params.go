@@ -17,6 +17,8 @@ var PathIDs = map[string]PathID{
 	// Applications and cards are named by their owner's profile id and a ULID.
 	"applicationId": {isOwnedID, "No such application."},
 	"cardId":        {isOwnedID, "No such card."},
+	// Identifiers are ULIDs within their profile's partition.
+	"identifierId": {store.IsID, "No such identifier."},
 	// A dictionary's name; the handler answers 404 for any it does not publish.
 	"kind": {isName, "No such dictionary."},
 	// A resident's case is named like an application (its owner's profile id

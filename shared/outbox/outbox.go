@@ -21,6 +21,9 @@ const (
 	AppRejected     = "application_rejected"
 	CardReady       = "card_ready"
 	CaseMessage     = "case_message"
+	// EntitlementExpiry lists a recipient's entitlements with a reminder or
+	// expiry notice due (the daily job).
+	EntitlementExpiry = "entitlement_expiry"
 )
 
 // DefaultLang is the language of every mail unless the recipient chose another.

@@ -1,6 +1,8 @@
 package qrtoken
 
 import (
+	"context"
+	"crypto/ecdsa"
 	"errors"
 
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -35,4 +37,17 @@ var qrSigner = platform.NewDep(func(d *platform.Deps) signer {
 func SignerOf(d *platform.Deps) (Signer, error) {
 	v := qrSigner.Of(d)
 	return v.s, v.err
+}
+
+// PublicKeys are the keys tokens verify with, by kid (the one signing key).
+func PublicKeys(ctx context.Context, d *platform.Deps) (map[string]*ecdsa.PublicKey, error) {
+	s, err := SignerOf(d)
+	if err != nil {
+		return nil, err
+	}
+	pub, err := s.PublicKey(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]*ecdsa.PublicKey{s.KeyID(): pub}, nil
 }

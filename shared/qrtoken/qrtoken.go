@@ -69,7 +69,12 @@ func Issue(ctx context.Context, s Signer, cardID, number string, now time.Time) 
 // ErrInvalid is any token that does not verify, without saying why.
 var ErrInvalid = errors.New("qrtoken: invalid token")
 
-// Verify checks a token against published keys (by kid) and the clock.
+// ErrExpired is a token that verifies but whose minute is over (it is an
+// ErrInvalid too): a verifier may say "show a fresh code".
+var ErrExpired = fmt.Errorf("%w: expired", ErrInvalid)
+
+// Verify checks a token against published keys (by kid) and the clock. An
+// expired token's claims are returned with ErrExpired.
 func Verify(token string, keys map[string]*ecdsa.PublicKey, now time.Time) (Claims, error) {
 	parts := strings.Split(token, ".")
 	if len(parts) != 3 {
@@ -90,8 +95,11 @@ func Verify(token string, keys map[string]*ecdsa.PublicKey, now time.Time) (Clai
 		return Claims{}, ErrInvalid
 	}
 	var c Claims
-	if err := unb64JSON(parts[1], &c); err != nil || now.Unix() >= c.Expiry || c.CardID == "" {
+	if err := unb64JSON(parts[1], &c); err != nil || c.CardID == "" {
 		return Claims{}, ErrInvalid
+	}
+	if now.Unix() >= c.Expiry {
+		return c, ErrExpired
 	}
 	return c, nil
 }

@@ -162,6 +162,16 @@ var All = []Route{
 	{Method: "GET", Path: "/profiles/{profileId}/cards/{cardId}/qr", Function: "get-card-qr", Access: Resident, Needs: Needs{Table: ReadTable, Signing: true}, Summary: "A short-lived signed token for the virtual card's QR code"},
 	{Method: "GET", Path: "/cards/qr-keys", Function: "get-qr-keys", Access: Public, Needs: Needs{Signing: true}, Summary: "The public keys of QR tokens (JWKS)"},
 	{Method: "POST", Path: "/profiles/{profileId}/cards/{cardId}/block", Function: "block-card", Access: Resident, Needs: rw, Summary: "Block a lost or stolen card"},
+	{Method: "GET", Path: "/profiles/{profileId}/packages", Function: "list-packages", Access: Resident, Needs: rd, Summary: "The profile's packages (entitlements)"},
+	{Method: "GET", Path: "/profiles/{profileId}/identifiers", Function: "list-identifiers", Access: Resident, Needs: rd, Summary: "The profile's other identifiers"},
+	{Method: "POST", Path: "/profiles/{profileId}/identifiers", Function: "create-identifier", Access: Resident, Needs: rw, Idempotent: true, Summary: "Add an identifier"},
+	{Method: "DELETE", Path: "/profiles/{profileId}/identifiers/{identifierId}", Function: "delete-identifier", Access: Resident, Needs: rw, Summary: "Remove an identifier"},
+	{Method: "GET", Path: "/profiles/{profileId}/cards/{cardId}/checks", Function: "list-card-checks", Access: Resident, Needs: rd, Summary: "Who checked the card, when, and the result"},
+
+	{Method: "POST", Path: "/verify", Function: "verify-card", Access: Verifiers, Needs: Needs{Table: WriteTable, FilesRead: true, Signing: true}, Summary: "Check a card by number or QR token"},
+	{Method: "POST", Path: "/partner/benefits", Function: "record-benefit", Access: Partners, Needs: Needs{Table: WriteTable, Signing: true}, Idempotent: true, Summary: "Record the use of a benefit"},
+	{Method: "GET", Path: "/partner/benefits", Function: "list-partner-benefits", Access: Partners, Needs: rd, Summary: "The benefits the partner's organization recorded"},
+	{Method: "GET", Path: "/profiles/{profileId}/benefits", Function: "list-benefits", Access: Resident, Needs: rd, Summary: "The benefits the profile used"},
 
 	{Method: "GET", Path: "/operator/applications", Function: "list-review-queue", Access: Operators, Needs: rd, Summary: "The review queue, oldest first"},
 	{Method: "GET", Path: "/operator/applications/{applicationId}", Function: "get-review-application", Access: Operators, Needs: Needs{Table: ReadTable, FilesRead: true}, Summary: "An application with the resident's data and files"},
@@ -191,8 +201,9 @@ type Job struct {
 	// Stream is the key prefix of the items whose inserts the table's stream
 	// feeds it ("" for none).
 	Stream string
-	// Schedule: an EventBridge schedule expression.
+	// Schedule: an EventBridge Scheduler expression, in TimeZone.
 	Schedule string
+	TimeZone string
 	Summary  string
 }
 
@@ -200,6 +211,7 @@ type Job struct {
 var Jobs = []Job{
 	{Function: "mail-sender", Needs: Needs{Table: WriteTable, Mail: true}, Stream: "OUTBOX#", Summary: "Sends outbox mail through SES"},
 	{Function: "task-runner", Needs: Needs{Table: WriteTable, Identity: true, FilesRead: true, FilesWrite: true}, Stream: "TASK#", Summary: "Runs the work that follows committed changes (Cognito, S3)"},
+	{Function: "entitlements-expiry", Needs: rw, Schedule: "cron(0 2 * * ? *)", TimeZone: "Europe/Warsaw", Summary: "Mails expiry reminders and notices of entitlements, daily"},
 }
 
 // Functions lists every function name, routes and jobs, sorted.

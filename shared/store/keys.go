@@ -3,6 +3,7 @@ package store
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"strconv"
 	"strings"
 
 	"github.com/oklog/ulid/v2"
@@ -103,12 +104,14 @@ const (
 )
 
 // SubjectFrom and SubjectTo bound one Query of a profile's partition that
-// reads its applications (APP#), uploads (BLOB#) and cards (CARD#) together:
+// reads its applications (APP#), uploads (BLOB#), cards (CARD#) and the card
+// holder's items up to the entitlements (CARDHOLDER#…PKG#) together:
 // everything the application rules look at ("APP#" < "BLOB#" < "CARD#" <
-// "CARD$").
+// "CARDHOLDER#IDCOUNT#" < "CARDHOLDER#IDENT#" < "CARDHOLDER#PKG#" <
+// "CARDHOLDER#PKG$"). The identifiers in between are few (a type's limit).
 const (
 	SubjectFrom = ApplicationSKPrefix
-	SubjectTo   = "CARD$"
+	SubjectTo   = EntitlementRangeEnd
 )
 
 func UploadKey(profileID, uploadID string) Key {
@@ -205,3 +208,80 @@ func MessageKey(ownerPK, caseULID, messageULID string) Key {
 // CaseQueuePK is GSI1's partition of the operators' inbox: open cases sorted
 // by who they wait for and since when, closed ones by closing time.
 func CaseQueuePK(status string) string { return "CASEQ#" + status }
+
+// The card holder's items: the entitlements (packages) and identifiers of a
+// profile, shown with its cards. They live in the profile's partition under
+// "CARDHOLDER#", which sorts right after the cards ("CARD#" < "CARD$" <
+// "CARDHOLDER#"): one Query from "CARD#" to "CARDHOLDER$" reads a profile's
+// cards with everything shown on them, and nothing else (no other prefix
+// sorts in between), and the applications' range ("APP#" to "CARD$") stays
+// as it was.
+const (
+	HolderSKPrefix      = "CARDHOLDER#"
+	EntitlementSKPrefix = HolderSKPrefix + "PKG#"
+	IdentifierSKPrefix  = HolderSKPrefix + "IDENT#"
+	// HolderRangeEnd closes the range of a profile's cards and holder items,
+	// EntitlementRangeEnd the range that ends with the entitlements.
+	HolderRangeEnd      = "CARDHOLDER$"
+	EntitlementRangeEnd = HolderSKPrefix + "PKG$"
+)
+
+// EntitlementKey is a profile's right to a package: one item per package,
+// extended in place.
+func EntitlementKey(profileID, packageID string) Key {
+	return Key{ProfilePK(profileID), EntitlementSKPrefix + packageID}
+}
+
+// EntitlementDuePK is a partition of GSI2's sparse index of entitlements with
+// a notice (reminder or expiry mail) pending, sorted by the notice's day
+// (GSI2SK "<day>#<profileId>#<packageId>"). The index is spread over shards so
+// that no one partition takes every entitlement's writes; the daily job reads
+// each shard up to its day, so it reads only what is due (late days too).
+func EntitlementDuePK(shard int) string { return "ENTDUE#" + strconv.Itoa(shard) }
+
+// IdentifierKey is one of a profile's other identifiers.
+func IdentifierKey(profileID, identifierID string) Key {
+	return Key{ProfilePK(profileID), IdentifierSKPrefix + identifierID}
+}
+
+// IdentifierCountKey counts a profile's identifiers of a type, so the
+// type's limit is the table's condition, not a read's.
+func IdentifierCountKey(profileID, typeID string) Key {
+	return Key{ProfilePK(profileID), HolderSKPrefix + "IDCOUNT#" + typeID}
+}
+
+// IdentifierValueKey claims an identifier value of a unique type, city-wide:
+// written with the identifier, deleted with it. The value is hashed: a key
+// names no person's number.
+func IdentifierValueKey(typeID, value string) Key {
+	return Key{"IDENTVAL#" + typeID + "#" + Hash(value), "IDENTVAL"}
+}
+
+// CheckKey is one verification of a card (R15.1), in the card's own
+// partition, newest last; kept for a year by TTL.
+func CheckKey(cardID string, at string, id string) Key { return Key{ChecksPK(cardID), at + "#" + id} }
+
+// ChecksPK is the partition of a card's checks.
+func ChecksPK(cardID string) string { return "CHECKS#" + cardID }
+
+// CheckMarkerSK is the card's marker in its checks' partition, written with
+// the card: it sorts after every check ("~" > digits), so the list's one
+// Query also tells a card without checks from a missing one.
+const CheckMarkerSK = "~CARD"
+
+// CheckMarkerKey is a card's marker in its checks' partition.
+func CheckMarkerKey(cardID string) Key { return Key{ChecksPK(cardID), CheckMarkerSK} }
+
+// BenefitKey is one recorded use of a benefit. The record names no person in
+// its key: the holder's history (GSI1 "BENEFITS#<profileId>") and the
+// partner's list (GSI2 "ORGBENEFITS#<organizationId>") are index entries, so
+// erasing the holder's link leaves the record for the city's statistics.
+func BenefitKey(benefitID string) Key { return Key{"BENEFIT#" + benefitID, "BENEFIT"} }
+
+// BenefitsPK is GSI1's partition of a profile's benefit history, sorted by
+// the time of use (GSI1SK "<usedAt>#<benefitId>").
+func BenefitsPK(profileID string) string { return "BENEFITS#" + profileID }
+
+// OrganizationBenefitsPK is GSI2's partition of the benefits a partner
+// organization recorded, sorted by the time of use.
+func OrganizationBenefitsPK(organizationID string) string { return "ORGBENEFITS#" + organizationID }

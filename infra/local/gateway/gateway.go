@@ -39,6 +39,7 @@ type Gateway struct {
 	clientID string
 	keys     jwk.Set
 	adapters map[string]*httpapi.Adapter
+	jobs     map[string]func(context.Context, json.RawMessage) (any, error)
 	// Portal serves the local portal pages under /portal/ when set.
 	Portal http.Handler
 }
@@ -50,7 +51,11 @@ func New(ctx context.Context, d *platform.Deps, issuer, clientID string) (*Gatew
 	if err != nil {
 		return nil, fmt.Errorf("gateway: fetch JWKS: %w", err)
 	}
-	g := &Gateway{issuer: issuer, clientID: clientID, keys: keys, adapters: map[string]*httpapi.Adapter{}}
+	g := &Gateway{issuer: issuer, clientID: clientID, keys: keys, adapters: map[string]*httpapi.Adapter{},
+		jobs: map[string]func(context.Context, json.RawMessage) (any, error){}}
+	for name, f := range catalog.Jobs {
+		g.jobs[name] = f(d)
+	}
 	for _, r := range routes.All {
 		f, ok := catalog.HTTP[r.Function]
 		if !ok {
@@ -72,6 +77,10 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	if g.Portal != nil && strings.HasPrefix(req.URL.Path, "/portal/") {
 		g.Portal.ServeHTTP(w, req)
+		return
+	}
+	if name, ok := strings.CutPrefix(req.URL.Path, JobsPath); ok && req.Method == http.MethodPost {
+		g.runJob(w, req, name)
 		return
 	}
 	route, params, ok := routes.Find(req.Method, req.URL.Path)
@@ -205,4 +214,44 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// JobsPath runs a scheduled job on demand: POST /_local/jobs/{name} with
+// {"now": "<RFC3339>"} runs it as the schedule would at that instant and
+// answers its summary. It exists only on the local stack (neither in
+// openapi.yaml nor in the CDK app).
+const JobsPath = "/_local/jobs/"
+
+// JobAnswer is the local trigger's answer: the run's summary, and its error
+// when it failed (a scheduled run is then retried).
+type JobAnswer struct {
+	Summary any    `json:"summary"`
+	Error   string `json:"error,omitempty"`
+}
+
+func (g *Gateway) runJob(w http.ResponseWriter, req *http.Request, name string) {
+	job, ok := g.jobs[name]
+	if !ok {
+		writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(req.Body, httpapi.MaxBody+1))
+	var ev struct {
+		Now *time.Time `json:"now"`
+	}
+	if len(body) == 0 {
+		body = []byte("{}")
+	}
+	if err != nil || len(body) > httpapi.MaxBody || json.Unmarshal(body, &ev) != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"message": `the body is {"now": "<RFC3339>"}`})
+		return
+	}
+	ctx, calls := withCounter(req.Context())
+	sum, err := job(ctx, body)
+	w.Header().Set(CallsHeader, fmt.Sprint(calls.Load()))
+	if err != nil {
+		writeJSON(w, http.StatusInternalServerError, JobAnswer{Summary: sum, Error: err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, JobAnswer{Summary: sum})
 }

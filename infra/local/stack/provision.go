@@ -121,11 +121,12 @@ func CreateTable(ctx context.Context, db *dynamodb.Client, name string) error {
 	return nil
 }
 
-// Staff are the seeded staff accounts: e-mail and Cognito group.
-var Staff = []struct{ Email, Group string }{
-	{"operator@example.com", routes.GroupOperators},
-	{"partner@example.com", routes.GroupPartners},
-	{"inspector@example.com", routes.GroupInspectors},
+// Staff are the seeded staff accounts: e-mail, Cognito group and, for
+// partners and inspectors, the organization they belong to.
+var Staff = []auth.Staff{
+	{Email: "operator@example.com", Group: routes.GroupOperators},
+	{Email: "partner@example.com", Group: routes.GroupPartners, OrganizationID: "mosir", OrganizationName: "MOSiR"},
+	{Email: "inspector@example.com", Group: routes.GroupInspectors, OrganizationID: "ztm-kontrola", OrganizationName: "ZTM — kontrola biletów"},
 }
 
 // Seed writes the dictionaries and the staff accounts with one password. Staff
@@ -136,7 +137,7 @@ func Seed(ctx context.Context, d *platform.Deps, staffPassword string) error {
 		return err
 	}
 	for _, s := range Staff {
-		if _, err := auth.CreateStaff(ctx, d, s.Email, s.Group, staffPassword); err != nil {
+		if _, err := auth.CreateStaff(ctx, d, s, staffPassword); err != nil {
 			return fmt.Errorf("stack: staff account %s: %w", s.Email, err)
 		}
 	}

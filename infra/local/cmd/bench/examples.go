@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -147,6 +148,39 @@ var examples = []step{
 		Want: 200,
 	}},
 	{"POST /operator/cards/{cardId}/unblock", example{Want: 200}},
+	// What the card is for: its packages, an identifier, checks by a partner
+	// and an inspector, a benefit, the histories.
+	{"GET /profiles/{profileId}/packages", example{Want: 200}},
+	{"POST /profiles/{profileId}/identifiers", example{
+		Body: func(*flow) any {
+			return map[string]string{"typeId": "student-id", "value": fmt.Sprintf("%08d", time.Now().UnixNano()%1e8)}
+		},
+		Want: 201,
+	}},
+	{"GET /profiles/{profileId}/identifiers", example{Want: 200}},
+	{"POST /verify", example{
+		// By number, as a partner's terminal types it: the number's claim is
+		// one read more than a QR token, which names the card (POST
+		// /partner/benefits below is measured with one).
+		Before: func(f *flow) {
+			var cards struct {
+				Items []struct{ CardID, Number string }
+			}
+			f.env.Call(f.t, "GET", f.profilePath("/cards"), f.access, nil).Expect(f.t, 200).Decode(f.t, &cards)
+			f.ids["cardNumber"] = cards.Items[0].Number
+		},
+		Body: func(f *flow) any { return map[string]string{"cardNumber": f.ids["cardNumber"]} },
+		Want: 200,
+	}},
+	{"GET /profiles/{profileId}/cards/{cardId}/checks", example{Want: 200}},
+	{"POST /partner/benefits", example{
+		Before: func(f *flow) { f.ids["qrToken"] = f.qrToken() },
+		Body: func(f *flow) any {
+			return map[string]any{"qrToken": f.ids["qrToken"], "packageId": "transport", "name": "Bilet miesięczny ulgowy", "amount": 55.5}
+		},
+		Want: 201,
+	}},
+	{"DELETE /profiles/{profileId}/identifiers/{identifierId}", example{Want: 204}},
 	{"POST /operator/cards/{cardId}/status", example{
 		// A physical card to hand over: ordered with the virtual one, accepted.
 		Path: "/operator/cards/{physicalCardId}/status",
@@ -340,4 +374,11 @@ func (f *flow) ageAccount(attr string, by time.Duration) {
 		expression.Set(expression.Name(attr), expression.Value(time.Now().Add(-by).Unix())), nil, nil); err != nil {
 		f.t.Fatalf("age %s: %v", attr, err)
 	}
+}
+
+// qrToken is a fresh QR token of the resident's card.
+func (f *flow) qrToken() string {
+	var q struct{ Token string }
+	f.env.Call(f.t, "GET", f.profilePath("/cards/"+f.ids["cardId"]+"/qr"), f.access, nil).Expect(f.t, 200).Decode(f.t, &q)
+	return q.Token
 }

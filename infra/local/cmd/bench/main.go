@@ -6,9 +6,11 @@
 //     cold starts, against a hello-world Go Lambda (≤ 1.5×);
 //   - DynamoDB round trips of every route, driven once through the local
 //     gateway (≤ 2 per read, ≤ 3 per write);
-//   - the Go benchmarks of infra/local/bench;
 //   - registration timing: new against taken e-mails, medians within 10 %
-//     (R1.4); `-timing` measures only this and prints it.
+//     (R1.4); `-timing` measures only this and prints it;
+//   - the daily entitlements-expiry job's reads and run time on 10,000 and
+//     100,000 profiles with 1 % due (cost follows what is due);
+//   - the Go benchmarks of infra/local/bench.
 //
 // `make bench` runs it inside `localstack run`, which starts the emulators;
 // run alone, the round-trip part starts them itself.
@@ -136,6 +138,12 @@ func run(out string, starts int) error {
 		failed = append(failed, "registration timing")
 	}
 	phase("registration timing", t)
+	progress("the daily job on %v profiles", jobSizes)
+	if r.Jobs, err = jobScaling(ctx); err != nil {
+		r.JobsErr = err.Error()
+		failed = append(failed, "the daily job")
+	}
+	phase("daily job", t)
 
 	r.Took = time.Since(began)
 	path := out

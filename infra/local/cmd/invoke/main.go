@@ -72,7 +72,8 @@ func main() {
 func run(fn, eventFile string) error {
 	httpFactory, isHTTP := catalog.HTTP[fn]
 	streamFactory, isStream := catalog.Streams[fn]
-	if !isHTTP && !isStream {
+	jobFactory, isJob := catalog.Jobs[fn]
+	if !isHTTP && !isStream && !isJob {
 		return fmt.Errorf("no function %q in shared/catalog; there are: %s", fn, strings.Join(functionNames(), ", "))
 	}
 	raw, err := os.ReadFile(eventFile)
@@ -89,7 +90,18 @@ func run(fn, eventFile string) error {
 	defer done()
 
 	var answer any
-	if isHTTP {
+	switch {
+	case isJob:
+		if err := seedDue(ctx, d, raw); err != nil {
+			return err
+		}
+		calls.Store(0)
+		sum, err := jobFactory(d)(ctx, raw)
+		if err != nil {
+			return fmt.Errorf("the job failed: %w", err)
+		}
+		answer = sum
+	case isHTTP:
 		var ev events.APIGatewayV2HTTPRequest
 		if err := json.Unmarshal(raw, &ev); err != nil {
 			return fmt.Errorf("%s is not an API Gateway v2 event: %w", eventFile, err)
@@ -106,7 +118,7 @@ func run(fn, eventFile string) error {
 		}
 		calls.Store(0)
 		answer, _ = a.Serve(ctx, ev)
-	} else {
+	default:
 		var ev events.DynamoDBEvent
 		if err := json.Unmarshal(raw, &ev); err != nil {
 			return fmt.Errorf("%s is not a DynamoDB stream event: %w", eventFile, err)
@@ -224,6 +236,9 @@ func functionNames() []string {
 		names = append(names, n)
 	}
 	for n := range catalog.Streams {
+		names = append(names, n)
+	}
+	for n := range catalog.Jobs {
 		names = append(names, n)
 	}
 	sort.Strings(names)

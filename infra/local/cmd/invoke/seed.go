@@ -3,16 +3,20 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/oklog/ulid/v2"
 
 	"github.com/kartamieszkanca/platform/shared/account"
+	"github.com/kartamieszkanca/platform/shared/citytime"
+	"github.com/kartamieszkanca/platform/shared/entitlement"
 	"github.com/kartamieszkanca/platform/shared/linktoken"
 	"github.com/kartamieszkanca/platform/shared/outbox"
 	"github.com/kartamieszkanca/platform/shared/platform"
@@ -145,4 +149,37 @@ func reportMail(ctx context.Context) {
 	for _, m := range store.Emails {
 		note("sent to %s: %q", strings.Join(m.Destination.To, ", "), m.Subject)
 	}
+}
+
+// seedDue gives a scheduled job's run something to do: for the
+// entitlements-expiry job, a resident's entitlement whose 30-day reminder is
+// due on the event's day (its outbox mail is the run's output).
+func seedDue(ctx context.Context, d *platform.Deps, raw []byte) error {
+	var ev entitlement.JobEvent
+	if err := json.Unmarshal(raw, &ev); err != nil {
+		return fmt.Errorf("the event is not a job's {\"now\": …}: %w", err)
+	}
+	now := d.Now()
+	if ev.Now != nil {
+		now = *ev.Now
+	}
+	pkgs, err := entitlement.Packages(ctx, store.Of(d))
+	if err != nil {
+		return err
+	}
+	p, ok := pkgs.Find("transport")
+	if !ok {
+		return errors.New("the seeded dictionaries lack the transport package")
+	}
+	last := citytime.Day(now).AddDate(0, 0, 30)
+	granted := citytime.Start(last.AddDate(0, -p.ValidityMonths, 1)).Add(12 * time.Hour)
+	tx := &store.Tx{}
+	profileID := ulid.Make().String()
+	entitlement.Renew(tx, nil, p, entitlement.Grant{ProfileID: profileID, HouseholdID: profileID,
+		NotifyEmail: "resident@example.com", HolderName: "Anna", ApplicationID: "invoke", Now: granted})
+	if err := store.Of(d).Commit(ctx, tx); err != nil {
+		return err
+	}
+	note("seeded: the %s entitlement of resident@example.com, last day %s (its 30-day reminder is due)", p.ID, last.Format(time.DateOnly))
+	return nil
 }
