@@ -150,5 +150,6 @@ func BlockIn(tx *store.Tx, c *Card, reason, actor string, now time.Time) error {
 			return u.Set(expression.Name("blockReason"), expression.Value(reason)).
 				Set(expression.Name("statusBeforeBlock"), expression.Value(c.Status))
 		}, apierr.New(WrongState, "The card was changed at the same time; read it again."))
+	RevokeIn(tx, c, reason, now)
 	return nil
 }

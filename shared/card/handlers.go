@@ -169,6 +169,7 @@ func Unblock(d *platform.Deps) httpapi.Handler {
 			func(u expression.UpdateBuilder) expression.UpdateBuilder {
 				return u.Remove(expression.Name("blockReason")).Remove(expression.Name("statusBeforeBlock"))
 			}, apierr.New(WrongState, "The card was changed at the same time; read it again."))
+		RevokeIn(tx, c, ReasonUnblocked, now)
 		c.Status, c.BlockReason = back, ""
 		c.History = append(c.History, ev)
 		return httpapi.JSON(200, ToView(ctx, d, c, h, true)).With(tx), nil

@@ -167,6 +167,8 @@ var All = []Route{
 	{Method: "POST", Path: "/profiles/{profileId}/identifiers", Function: "create-identifier", Access: Resident, Needs: rw, Idempotent: true, Summary: "Add an identifier"},
 	{Method: "DELETE", Path: "/profiles/{profileId}/identifiers/{identifierId}", Function: "delete-identifier", Access: Resident, Needs: rw, Summary: "Remove an identifier"},
 	{Method: "GET", Path: "/profiles/{profileId}/cards/{cardId}/checks", Function: "list-card-checks", Access: Resident, Needs: rd, Summary: "Who checked the card, when, and the result"},
+	{Method: "GET", Path: "/profiles/{profileId}/cards/{cardId}/validity", Function: "get-card-validity", Access: Resident, Needs: Needs{Table: ReadTable, Signing: true}, Summary: "A signed statement of the card's validity at a past instant"},
+	{Method: "GET", Path: "/cards/revocations", Function: "list-card-revocations", Access: Verifiers, Needs: rd, Summary: "Cards blocked, cancelled or unblocked since an instant (offline verifiers)"},
 
 	{Method: "POST", Path: "/verify", Function: "verify-card", Access: Verifiers, Needs: Needs{Table: WriteTable, FilesRead: true, Signing: true}, Summary: "Check a card by number or QR token"},
 	{Method: "POST", Path: "/partner/benefits", Function: "record-benefit", Access: Partners, Needs: Needs{Table: WriteTable, Signing: true}, Idempotent: true, Summary: "Record the use of a benefit"},
