@@ -195,6 +195,9 @@ func (a *Adapter) authorize(ctx context.Context, r *Request) error {
 	if err := account.Check(&acc, r.Caller.AuthTime); err != nil {
 		return err
 	}
+	if err := account.CheckToken(&acc, r.Caller.TokenID, a.Table.Now()); err != nil {
+		return err
+	}
 	r.Account = &acc
 	return nil
 }

@@ -26,6 +26,8 @@ type Caller struct {
 	Sub      string
 	Groups   []string
 	AuthTime int64
+	// TokenID names the token's session (account.TokenID).
+	TokenID string
 }
 
 // Request is what a handler sees.
@@ -74,7 +76,8 @@ func callerFrom(ev *events.APIGatewayV2HTTPRequest) *Caller {
 	}
 	c := a.JWT.Claims
 	at, _ := strconv.ParseInt(c["auth_time"], 10, 64)
-	return &Caller{Sub: c["sub"], Groups: parseGroups(c["cognito:groups"]), AuthTime: at}
+	return &Caller{Sub: c["sub"], Groups: parseGroups(c["cognito:groups"]), AuthTime: at,
+		TokenID: account.TokenID(c["origin_jti"], at)}
 }
 
 // parseGroups reads an array claim as HTTP APIs pass it: "[a b]" (or a JSON

@@ -135,7 +135,7 @@ var All = []Route{
 	{Method: "POST", Path: "/auth/activate", Function: "activate", Access: Public, Needs: rwID, Summary: "Activate an account with the mailed token"},
 	{Method: "POST", Path: "/auth/activation/resend", Function: "resend-activation", Access: Public, Needs: rw, Summary: "Send the activation mail again"},
 	{Method: "POST", Path: "/auth/login", Function: "login", Access: Public, Needs: rwID, Summary: "Log in with e-mail and password"},
-	{Method: "POST", Path: "/auth/refresh", Function: "refresh", Access: Public, Needs: rdID, Summary: "New tokens for a refresh token"},
+	{Method: "POST", Path: "/auth/refresh", Function: "refresh", Access: Public, Needs: rwID, Summary: "New tokens for a refresh token"},
 	{Method: "POST", Path: "/auth/logout", Function: "logout", Access: Account, Needs: rwID, Summary: "Revoke the refresh token"},
 	{Method: "POST", Path: "/auth/password/forgot", Function: "forgot-password", Access: Public, Needs: rw, Summary: "Mail a password reset link"},
 	{Method: "POST", Path: "/auth/password/reset", Function: "reset-password", Access: Public, Needs: rwID, Summary: "Set a new password with the mailed token"},
