@@ -44,6 +44,8 @@ type Request struct {
 	Account *account.Account
 	// Token is the bearer token as sent, for the few handlers that hand it on.
 	Token string
+	// counters are the route's abuse limits for this request.
+	counters []counter
 }
 
 // Header returns a request header (API Gateway lower-cases their names).

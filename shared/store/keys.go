@@ -301,3 +301,10 @@ func RevocationKey(at, cardID string) Key { return Key{RevocationsPK, at + "#" +
 // fixed-width UTC with milliseconds, so the order of strings is the order of
 // time.
 func RevocationTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+// RateKey is an abuse limit's counter (package httpapi): per route, what it
+// counts by and the subject, hashed (a key names no address or e-mail).
+// Expired by TTL once its window is over.
+func RateKey(function, by, subject string) Key {
+	return Key{"RATE#" + function + "#" + by + "#" + Hash(subject), "RATE"}
+}
