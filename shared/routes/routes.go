@@ -159,10 +159,11 @@ var (
 	// MailLimits: routes that mail an address given by anyone (register,
 	// resend, forgot-password).
 	MailLimits = []Limit{{By: BySourceIP, Max: 20, Window: time.Hour}, {By: ByEmail, Max: 5, Window: time.Hour}}
-	// RegisterLimits are MailLimits taken before Cognito is touched.
-	RegisterLimits = []Limit{{By: BySourceIP, Max: 20, Window: time.Hour, Before: true}, {By: ByEmail, Max: 5, Window: time.Hour, Before: true}}
+	// RegisterLimits are taken before Cognito is touched; per e-mail they
+	// allow a few more, as a registrant's retries (and a double click) count.
+	RegisterLimits = []Limit{{By: BySourceIP, Max: 20, Window: time.Hour, Before: true}, {By: ByEmail, Max: 10, Window: time.Hour, Before: true}}
 	// LinkLimits: routes that take a mailed link's token (activate, invitation
-	// accept; password reset): guessing tokens is bounded per source.
+	// accept): guessing tokens is bounded per source.
 	LinkLimits = []Limit{{By: BySourceIP, Max: 30, Window: time.Hour}}
 	// CheckLimits: card checks and benefits per organization.
 	CheckLimits = []Limit{{By: ByOrganization, Max: 600, Window: time.Minute}}
@@ -201,7 +202,7 @@ var All = []Route{
 	{Method: "POST", Path: "/auth/refresh", Function: "refresh", Access: Public, Needs: rwID, Summary: "New tokens for a refresh token"},
 	{Method: "POST", Path: "/auth/logout", Function: "logout", Access: Account, Needs: rwID, Summary: "Revoke the refresh token"},
 	{Method: "POST", Path: "/auth/password/forgot", Function: "forgot-password", Access: Public, Needs: rw, Summary: "Mail a password reset link", Limits: MailLimits, Throttle: AnonymousThrottle},
-	{Method: "POST", Path: "/auth/password/reset", Function: "reset-password", Access: Public, Needs: rwID, Summary: "Set a new password with the mailed token", Limits: LinkLimits, Throttle: AnonymousThrottle},
+	{Method: "POST", Path: "/auth/password/reset", Function: "reset-password", Access: Public, Needs: rwID, Summary: "Set a new password with the mailed token", Throttle: AnonymousThrottle},
 
 	{Method: "GET", Path: "/account", Function: "get-account", Access: Account, Needs: rd, Summary: "The caller's account"},
 	{Method: "PUT", Path: "/account/phone", Function: "put-account-phone", Access: Account, Needs: rw, Summary: "Add or change the phone number"},
