@@ -137,6 +137,7 @@ func dev(ctx context.Context, getenv func(string) string) error {
 		return err
 	}
 	gw.Portal = gateway.Portal()
+	gw.Docs = gateway.Docs(filepath.Join(root, ".local", "emulators", "node_modules", "swagger-ui-dist"), filepath.Join(root, "openapi.yaml"))
 	addr := getenv("LOCAL_API_ADDR")
 	if addr == "" {
 		addr = "127.0.0.1:3000"
@@ -155,6 +156,7 @@ func dev(ctx context.Context, getenv func(string) string) error {
 Karta Mieszkańca — local stack is up
 
   API              http://%s  (try: curl http://%s/health)
+  API reference    http://%s/docs/
   Mail inbox       %s  (JSON: %s/store)
   Portal links     %s
   DynamoDB Local   %s  table %s
@@ -167,7 +169,7 @@ Karta Mieszkańca — local stack is up
     inspector@example.com  (inspectors)
 
 Ctrl-C stops everything.
-`, addr, addr, st.SES, st.SES, cfg.PortalURL, st.DynamoDB, res.Table, st.Cognito, res.PoolID, res.ClientID, st.S3, res.Bucket, staffPassword)
+`, addr, addr, addr, st.SES, st.SES, cfg.PortalURL, st.DynamoDB, res.Table, st.Cognito, res.PoolID, res.ClientID, st.S3, res.Bucket, staffPassword)
 	<-ctx.Done()
 	fmt.Println("\nstopping…")
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
