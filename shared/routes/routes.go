@@ -183,7 +183,6 @@ var Everything = Needs{Table: WriteTable, Identity: true, FilesRead: true, Files
 var (
 	rd   = Needs{Table: ReadTable}
 	rw   = Needs{Table: WriteTable}
-	rdID = Needs{Table: ReadTable, Identity: true}
 	rwID = Needs{Table: WriteTable, Identity: true}
 	// filesRW: a change that checks uploads (reads) and links to them.
 	filesRW = Needs{Table: WriteTable, FilesRead: true}
