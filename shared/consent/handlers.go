@@ -138,7 +138,7 @@ var errNoClause = apierr.New(apierr.NotFound, "No such consent clause.")
 // same transaction; accepting the last withdrawn one again lifts exactly that
 // block. The GDPR clause's withdrawal is gdprWithdrawal's.
 func Put(d *platform.Deps) httpapi.Handler {
-	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *putBody) (*httpapi.Response, error) {
+	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
 		t := store.Of(d)
 		clauses, err := dictionary.Clauses(ctx, t)
 		if err != nil {
@@ -150,8 +150,13 @@ func Put(d *platform.Deps) httpapi.Handler {
 				cl = &clauses[i]
 			}
 		}
+		// A missing clause is 404 whatever the body, as a missing object is.
 		if cl == nil {
 			return nil, errNoClause
+		}
+		var b putBody
+		if err := httpapi.Decode(r, &b); err != nil {
+			return nil, err
 		}
 		acc := r.Account
 		if !*b.Accepted && cl.GDPR {
@@ -215,7 +220,7 @@ func Put(d *platform.Deps) httpapi.Handler {
 			out.BlockReason = &reason
 		}
 		return httpapi.JSON(200, out).With(tx), nil
-	})
+	}
 }
 
 // stillWithdrawn reports whether a mandatory clause is withdrawn (answered
