@@ -28,7 +28,7 @@ func main() {
 	sort.Strings(names)
 	b.WriteString("// Lists are the ranked dictionaries by name.\nvar Lists = []*List{\n")
 	for _, n := range names {
-		fmt.Fprintf(&b, "\t{Name: %q, words: %sWords, ends: %sEnds[:], ranks: %sRanks[:]},\n", n, ident(n), ident(n), ident(n))
+		fmt.Fprintf(&b, "\t{Name: %q, words: %sWords, groups: %sGroups[:], ranks: %sRanks[:]},\n", n, ident(n), ident(n), ident(n))
 	}
 	b.WriteString("}\n\n")
 	for _, n := range names {
@@ -36,25 +36,30 @@ func main() {
 		for i, w := range upstream.FrequencyLists[n] {
 			ranked[strings.ToLower(w)] = i + 1
 		}
-		words := make([]string, 0, len(ranked))
+		// Grouped by length in bytes and sorted in each group: a group is
+		// one string of equal-width words, searched without an index.
+		byLen := map[int][]string{}
 		for w := range ranked {
-			words = append(words, w)
+			byLen[len(w)] = append(byLen[len(w)], w)
 		}
-		sort.Strings(words)
-		var blob strings.Builder
-		ends := make([]string, len(words))
-		ranks := make([]string, len(words))
-		for i, w := range words {
-			if ranked[w] > 1<<16-1 {
-				log.Fatalf("%s: rank %d does not fit uint16", n, ranked[w])
+		var words strings.Builder
+		var ranks, groups []string
+		for l := 1; l <= maxLen(byLen); l++ {
+			ws := byLen[l]
+			sort.Strings(ws)
+			groups = append(groups, strconv.Itoa(words.Len()))
+			for _, w := range ws {
+				if ranked[w] > 1<<16-1 {
+					log.Fatalf("%s: rank %d does not fit uint16", n, ranked[w])
+				}
+				words.WriteString(w)
+				ranks = append(ranks, strconv.Itoa(ranked[w]))
 			}
-			blob.WriteString(w)
-			ends[i] = strconv.Itoa(blob.Len())
-			ranks[i] = strconv.Itoa(ranked[w])
 		}
+		groups = append(groups, strconv.Itoa(words.Len()))
 		id := ident(n)
-		fmt.Fprintf(&b, "const %sWords = %s\n\n", id, strconv.Quote(blob.String()))
-		fmt.Fprintf(&b, "var %sEnds = [...]uint32{%s}\n\n", id, strings.Join(ends, ","))
+		fmt.Fprintf(&b, "const %sWords = %s\n\n", id, strconv.Quote(words.String()))
+		fmt.Fprintf(&b, "var %sGroups = [...]uint32{%s}\n\n", id, strings.Join(groups, ","))
 		fmt.Fprintf(&b, "var %sRanks = [...]uint16{%s}\n\n", id, strings.Join(ranks, ","))
 	}
 	src, err := format.Source(b.Bytes())
@@ -72,4 +77,12 @@ func ident(name string) string {
 		parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
 	}
 	return strings.Join(parts, "")
+}
+
+func maxLen(m map[int][]string) int {
+	n := 0
+	for l := range m {
+		n = max(n, l)
+	}
+	return n
 }
