@@ -1,6 +1,7 @@
 // Package zxcvbn is github.com/trustelem/zxcvbn v1.0.1 (MIT, LICENSE.txt) with
 // its word lists as tables generated at build time (package frequency)
-// instead of maps built when a program starts; scoring is unchanged
+// instead of maps built when a program starts, and its keyboard graphs built
+// on first use; scoring is unchanged
 // (equivalence_test.go compares it with upstream).
 package zxcvbn
 

@@ -1,19 +1,29 @@
 package adjacency
 
+import "sync"
+
 type Graph struct {
 	Graph         map[string][]string
 	Name          string
 	AverageDegree float64
 }
 
-// Graphs exports the adjacency graphs by name
-var Graphs = make(map[string]*Graph)
+var (
+	once   sync.Once
+	graphs map[string]*Graph
+)
 
-func init() {
-	initGraph("qwerty", adjacencyGraphQwerty)
-	initGraph("dvorak", adjacencyGraphDvorak)
-	initGraph("keypad", adjacencyGraphKeypad)
-	initGraph("mac_keypad", adjacencyGraphMacKeypad)
+// Graphs returns the adjacency graphs by name, built on first use rather
+// than when a program starts.
+func Graphs() map[string]*Graph {
+	once.Do(func() {
+		graphs = make(map[string]*Graph)
+		initGraph("qwerty", adjacencyGraphQwerty())
+		initGraph("dvorak", adjacencyGraphDvorak())
+		initGraph("keypad", adjacencyGraphKeypad())
+		initGraph("mac_keypad", adjacencyGraphMacKeypad())
+	})
+	return graphs
 }
 
 func initGraph(name string, data map[string][]string) {
@@ -22,7 +32,7 @@ func initGraph(name string, data map[string][]string) {
 		Graph:         data,
 		AverageDegree: calculateAvgDegree(data),
 	}
-	Graphs[name] = g
+	graphs[name] = g
 }
 
 func calculateAvgDegree(g map[string][]string) float64 {

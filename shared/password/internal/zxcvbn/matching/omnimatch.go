@@ -13,7 +13,7 @@ func Omnimatch(password string, userInputs []string) (matches []*match.Match) {
 		dictMatcher,
 		reverseDictionnaryMatch{dm: dictMatcher},
 		l33tMatch{dm: dictMatcher, table: l33tTable},
-		spatialMatch{graphs: defaultGraphs},
+		spatialMatch{graphs: loadDefaultAdjacencyGraphs()},
 		repeatMatch{},
 		sequenceMatch{},
 		regexpMatch{regexes: defaultRegexpMatch},
@@ -29,7 +29,6 @@ func Omnimatch(password string, userInputs []string) (matches []*match.Match) {
 
 var (
 	defaultRankedDictionnaries = loadDefaultDictionnaries()
-	defaultGraphs              = loadDefaultAdjacencyGraphs()
 	defaultRegexpMatch         = []struct {
 		Name   string
 		Regexp *regexp.Regexp
@@ -57,10 +56,10 @@ var (
 
 func loadDefaultAdjacencyGraphs() []*adjacency.Graph {
 	return []*adjacency.Graph{
-		adjacency.Graphs["qwerty"],
-		adjacency.Graphs["dvorak"],
-		adjacency.Graphs["keypad"],
-		adjacency.Graphs["mac_keypad"],
+		adjacency.Graphs()["qwerty"],
+		adjacency.Graphs()["dvorak"],
+		adjacency.Graphs()["keypad"],
+		adjacency.Graphs()["mac_keypad"],
 	}
 
 }
