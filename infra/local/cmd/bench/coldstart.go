@@ -161,7 +161,7 @@ var (
 	initReport = regexp.MustCompile(`INIT REPORT\(.*durationMs: ([0-9.]+)`)
 	initDone   = regexp.MustCompile(`INIT RTDONE\(status: (\w+)`)
 	// The invocation's report, in either of the emulator's formats.
-	invokeReport = regexp.MustCompile(`(?:^|[^T] )REPORT(?: RequestId: \S+\s+Duration: ([0-9.]+) ms|\(status: \w+, durationMs: ([0-9.]+))`)
+	invokeReport = regexp.MustCompile(`(?:^|[^T] )REPORT(?: RequestId: \S+\t(?:Init Duration: [0-9.]+ ms\t)?Duration: ([0-9.]+) ms|\(status: \w+, durationMs: ([0-9.]+))`)
 )
 
 // coldStarter starts binaries under the emulator, one at a time so that the

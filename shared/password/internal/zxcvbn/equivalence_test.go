@@ -44,11 +44,29 @@ func TestScoresAsUpstream(t *testing.T) {
 		"zielony tramwaj jedzie nocą", "correct horse battery staple", "P@ssw0rd!2024", "1qaz2wsx3edc",
 		"dragon1985dragon", "Tr0ub4dour&3", "13.05.1987anna", "zxcvbnm,./", "abcdefghijkl",
 		"ŻółćGęśląJaźń1!", "mojehasło123", "iloveyouiloveyou", "MonkeyMonkey", "drowssap",
+		// Repeats and dates, which upstream finds with regexp2.
+		"aabaabaabaab", "aaaaa", "abcabcabc", "zażółćzażółć", "ąąąąąąąą1", "xyxyxyxy\nxyxy", "ab\nab\nab\n",
+		"1.1.91", "11/11/1991", "2015_06_04", "13-05-1987 anna", "1991 11 11", "01\u00a001\u00a091",
+		"11\\11\\1991", "1-1-1-1-1991", "111504", "11111991", "١٢٣٤٥٦", "12.ab.1991", "12/12-1990",
+		"2001.9.11x", "ąę12.12.12", "12345/1/1", "1/123/1990",
 	}
 	r := rand.New(rand.NewPCG(14, 3))
 	alphabet := []rune("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!@#$%^&*()-_ ąęłńóśźż")
+	dateish := []rune("0123456789012345678901234567890123456789/._- \\\u00a0a١")
 	words := upfreq.FrequencyLists["passwords"]
 	names := upfreq.FrequencyLists["surnames"]
+	// Repeats and date-like runs, and random text.
+	for range 400 {
+		var s []rune
+		for range 6 + r.IntN(10) {
+			s = append(s, dateish[r.IntN(len(dateish))])
+		}
+		base := s[:1+r.IntN(3)]
+		for range r.IntN(4) {
+			s = append(s, base...)
+		}
+		pws = append(pws, string(s))
+	}
 	for range 300 {
 		var s []rune
 		for range 1 + r.IntN(3) {

@@ -2,8 +2,10 @@ package matching
 
 import (
 	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
-	"github.com/dlclark/regexp2"
 	"github.com/kartamieszkanca/platform/shared/password/internal/zxcvbn/internal/mathutils"
 	"github.com/kartamieszkanca/platform/shared/password/internal/zxcvbn/match"
 	"github.com/kartamieszkanca/platform/shared/password/internal/zxcvbn/scoring"
@@ -38,10 +40,56 @@ var dateSplits = map[int][]struct{ k, l int }{
 	},
 }
 
-var maybeDateNoSeparator = regexp2.MustCompile(
-	`^\d{4,8}$`, 0)
-var maybeDateWithSeparator = regexp2.MustCompile(
-	`^(\d{1,4})([\s/\\_.-])(\d{1,2})\2(\d{1,4})$`, 0)
+// Upstream matches maybe-dates with dlclark/regexp2: ^\d{4,8}$ and
+// ^(\d{1,4})([\s/\\_.-])(\d{1,2})\2(\d{1,4})$, over runes, \d any Unicode
+// digit and \s any Unicode space. The functions below do the same.
+
+func maybeDateNoSeparator(token string) bool {
+	n := 0
+	for _, c := range token {
+		if !unicode.IsDigit(c) {
+			return false
+		}
+		n++
+	}
+	return n >= 4 && n <= 8
+}
+
+// maybeDateWithSeparator returns the three numbers and the separator.
+func maybeDateWithSeparator(token string) (d1, sep, d2, d3 string, ok bool) {
+	digits := func(s string) int {
+		n := 0
+		for _, c := range s {
+			if !unicode.IsDigit(c) {
+				break
+			}
+			n += utf8.RuneLen(c)
+		}
+		return n
+	}
+	runes := func(s string) int { return utf8.RuneCountInString(s) }
+	i := digits(token)
+	if i == 0 || runes(token[:i]) > 4 || i == len(token) {
+		return "", "", "", "", false
+	}
+	d1 = token[:i]
+	s, w := utf8.DecodeRuneInString(token[i:])
+	if !(unicode.IsSpace(s) || strings.ContainsRune(`/\_.-`, s)) || s == utf8.RuneError {
+		return "", "", "", "", false
+	}
+	sep = token[i : i+w]
+	rest := token[i+w:]
+	j := digits(rest)
+	if j == 0 || runes(rest[:j]) > 2 || !strings.HasPrefix(rest[j:], sep) {
+		return "", "", "", "", false
+	}
+	d2 = rest[:j]
+	d3 = rest[j+len(sep):]
+	if n := runes(d3); n == 0 || n > 4 || digits(d3) != len(d3) {
+		return "", "", "", "", false
+	}
+	return d1, sep, d2, d3, true
+}
 
 // a "date" is recognized as:
 //   any 3-tuple that starts or ends with a 2- or 4-digit year,
@@ -80,7 +128,7 @@ func (dm dateMatch) Matches(password string) []*match.Match {
 				break
 			}
 			token := password[i : j+1]
-			if m, err := maybeDateNoSeparator.MatchString(token); !m || err != nil {
+			if !maybeDateNoSeparator(token) {
 				continue
 			}
 			var candidates []*dateMatchCandidate
@@ -129,23 +177,19 @@ func (dm dateMatch) Matches(password string) []*match.Match {
 				break
 			}
 			token := password[i : j+1]
-			m, err := maybeDateWithSeparator.FindStringMatch(token)
-			if m == nil || err != nil {
+			d1, sep, d2, d3, ok := maybeDateWithSeparator(token)
+			if !ok {
 				continue
 			}
 
-			dmy := mapIntsToDMY(
-				m.GroupByNumber(1).String(),
-				m.GroupByNumber(3).String(),
-				m.GroupByNumber(4).String(),
-			)
+			dmy := mapIntsToDMY(d1, d2, d3)
 			if dmy != nil {
 				matches = append(matches, &match.Match{
 					Pattern:   "date",
 					Token:     token,
 					I:         i,
 					J:         j,
-					Separator: m.GroupByNumber(2).String(),
+					Separator: sep,
 					Year:      dmy.Year,
 					Month:     dmy.Month,
 					Day:       dmy.Day,
