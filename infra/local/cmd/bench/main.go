@@ -22,6 +22,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -167,14 +168,31 @@ func run(out string, starts int, only string, quick bool) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	if err := os.WriteFile(path, []byte(r.markdown()), 0o644); err != nil {
+	// `make load` adds its figures to both files after the bench: a rerun of
+	// the bench keeps them.
+	md := r.markdown()
+	if old, err := os.ReadFile(path); err == nil {
+		const begin, end = "<!-- load:begin -->", "<!-- load:end -->"
+		if i, j := strings.Index(string(old), begin), strings.Index(string(old), end); i >= 0 && j > i {
+			md = strings.TrimRight(md, "\n") + "\n\n" + string(old[i:j+len(end)]) + "\n"
+		}
+	}
+	if err := os.WriteFile(path, []byte(md), 0o644); err != nil {
 		return err
 	}
-	js, err := r.json()
+	jsonPath := strings.TrimSuffix(path, filepath.Ext(path)) + ".json"
+	var load json.RawMessage
+	if old, err := os.ReadFile(jsonPath); err == nil {
+		var doc map[string]json.RawMessage
+		if json.Unmarshal(old, &doc) == nil {
+			load = doc["load"]
+		}
+	}
+	js, err := r.json(load)
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(strings.TrimSuffix(path, filepath.Ext(path))+".json", js, 0o644); err != nil {
+	if err := os.WriteFile(jsonPath, js, 0o644); err != nil {
 		return err
 	}
 	progress("wrote %s in %s", out, r.Took.Round(time.Second))
