@@ -310,13 +310,21 @@ func coldStarts(ctx context.Context, c *coldStarter, bins []binary, n int) []ini
 			if rows[i].Err != "" {
 				continue
 			}
-			ms, cold, conns, err := c.start(ctx, b.Name, b.Path, b.Event)
+			// The warm-up round's payload ("[]") decodes into no event, so no
+			// handler runs and its connections all come from init; the
+			// measured rounds send the first request.
+			event := b.Event
+			if round == 0 {
+				event = []byte("[]")
+			}
+			ms, cold, conns, err := c.start(ctx, b.Name, b.Path, event)
 			if err != nil {
 				rows[i].Err = err.Error()
 				continue
 			}
-			rows[i].Net += conns
-			if round > 0 {
+			if round == 0 {
+				rows[i].Net = conns
+			} else {
 				rows[i].Samples = append(rows[i].Samples, ms)
 				rows[i].Cold = append(rows[i].Cold, cold)
 			}

@@ -242,7 +242,7 @@ func (r *report) initSection(p func(string, ...any)) {
 		"as `platform.AWSFromEnv` does, the least any function here pays (the hello-world Lambda, `infra/local/bench/hello`, is shown beside it).", r.InitArch, r.InitArch)
 	p("- Median of %d cold starts per binary, each a fresh emulator and process, after one unmeasured warm-up round; binaries take turns so that drift of the machine spreads over all of them.", r.Starts)
 	p("- The functions get dummy settings (table, user pool, client, region, credentials, signing key id). Every AWS endpoint and proxy points at a local sink " +
-		"that counts connections and answers every call with a client error no SDK retries: *Net* is the connections made during init, over all starts, and must be 0.")
+		"that counts connections and answers every call with a client error no SDK retries: *Net* is the connections made during init (in the warm-up start, whose payload `[]` decodes into no event, so no handler runs), and must be 0.")
 	p("- *Cold request*: init plus the duration of the first invocation (the emulator's `REPORT`), median. The first request is the function's sample under `events/` " +
 		"where there is one, else an API Gateway request to its route (with the sample's token claims; a body that reaches the password policy or the phone check " +
 		"for the functions that have them, `{}` for other writes). It runs until its first AWS call, which the sink refuses: it shows what a function defers " +
