@@ -2,7 +2,10 @@ package mail
 
 import (
 	"bytes"
+	"fmt"
 	htmltemplate "html/template"
+	"maps"
+	"regexp"
 	"strings"
 	"testing"
 	texttemplate "text/template"
@@ -67,6 +70,13 @@ func TestRenderAsGoTemplates(t *testing.T) {
 		text := texttemplate.Must(texttemplate.New(name).Option("missingkey=error").Parse(string(src)))
 		html := htmltemplate.Must(htmltemplate.New(name).Option("missingkey=error").Parse(string(src)))
 		for i, data := range datas {
+			// Keys of templates added later get a value with markup too.
+			data = maps.Clone(data)
+			for _, m := range templateKey.FindAllStringSubmatch(string(src), -1) {
+				if _, ok := data[m[1]]; !ok {
+					data[m[1]] = fmt.Sprintf("<i>%d</i> & 'x'", i)
+				}
+			}
 			got, err := Render(name, "pl", data)
 			if err != nil {
 				t.Fatalf("%s: %v", name, err)
@@ -90,3 +100,5 @@ func TestRenderAsGoTemplates(t *testing.T) {
 		}
 	}
 }
+
+var templateKey = regexp.MustCompile(`\{\{(?:if )?\.(\w+)\}\}`)
