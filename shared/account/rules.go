@@ -1,6 +1,7 @@
 package account
 
 import (
+	"net/http"
 	"time"
 
 	"github.com/kartamieszkanca/platform/shared/apierr"
@@ -16,6 +17,8 @@ func Check(acc *Account, authTime int64) error {
 		return apierr.New(apierr.AccountNotActivated, "The account is not activated yet; follow the link in the activation mail.")
 	case Blocked:
 		return apierr.New(apierr.AccountBlocked, "The account is blocked.")
+	case Disabled:
+		return apierr.New(AccountDisabled, "The account is disabled.")
 	default:
 		return apierr.New(apierr.Unauthorized, "The account does not exist.")
 	}
@@ -24,6 +27,9 @@ func Check(acc *Account, authTime int64) error {
 	}
 	return nil
 }
+
+// AccountDisabled: a disabled staff account's login or token.
+var AccountDisabled = apierr.Register("account_disabled", http.StatusUnauthorized)
 
 // ErrChanged: the account changed between the request's read and its write.
 var ErrChanged = apierr.New(apierr.Conflict, "The account was changed at the same time; try again.")

@@ -47,6 +47,10 @@ func readSubject(ctx context.Context, t *store.Table, profileID, householdID str
 			var err error
 			switch {
 			case sk == nil:
+			case sk.Value == store.ResidentIndexKey(profileID, profile.FormLastFirst).SK:
+				var e profile.IndexEntry
+				err = attributevalue.UnmarshalMap(it, &e)
+				s.Index = &e
 			case strings.HasPrefix(sk.Value, store.ApplicationSKPrefix):
 				var a Application
 				err = attributevalue.UnmarshalMap(it, &a)
@@ -163,6 +167,7 @@ func changePerson(tx *store.Tx, s *Subject, firstName, lastName, birthDate *stri
 		}
 	}
 	tx.Update(store.ProfileKey(s.HouseholdID, s.ProfileID), upd, store.Exists(), errCardChanged)
+	profile.Rename(tx, s.HouseholdID, s.ProfileID, firstName, lastName, birthDate, s.Index)
 	if firstName == nil && lastName == nil {
 		return
 	}

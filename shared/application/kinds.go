@@ -48,7 +48,10 @@ type Subject struct {
 	Packages     entitlement.Catalog
 	// BirthDate is the profile's, read only when an age rule asks for it.
 	BirthDate string
-	Now       time.Time
+	// Index is the profile's resident index entry ("last first"), changed with
+	// the names by a data change; nil for a profile never indexed.
+	Index *profile.IndexEntry
+	Now   time.Time
 	// Verified are the uploads Complete accepted, for submit to keep.
 	Verified []*upload.Upload
 

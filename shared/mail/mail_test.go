@@ -13,7 +13,7 @@ func TestRender(t *testing.T) {
 		"typeName": "Wydanie karty", "applicationId": "01J", "comment": "<b>", "number": "912345678903", "pickupPoint": "Rynek 1",
 		"packages": "• Sport <b>: ważny do 2026-05-14, zostało 7 dni", "expiredOnly": ""}
 	for _, name := range []string{outbox.Activation, outbox.AccountExists, outbox.PasswordReset, outbox.PasswordChanged, outbox.AppSubmitted, outbox.AppAccepted, outbox.AppRejected, outbox.CardReady,
-		outbox.CaseMessage, outbox.EntitlementExpiry} {
+		outbox.CaseMessage, outbox.EntitlementExpiry, outbox.AppReturned, outbox.StaffInvitation} {
 		m, err := Render(name, "pl", data)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
