@@ -116,9 +116,10 @@ func inStatus(status string) *expression.ConditionBuilder {
 	return store.Cond(expression.Name("status").Equal(expression.Value(status)))
 }
 
-// setData changes a draft's data.
+// setData changes a draft's or a returned application's data, in the status
+// it was read in.
 func setData(tx *store.Tx, a *Application, data string) {
-	tx.Change(a.Key, a.Version, expression.Set(expression.Name("data"), expression.Value(data)), inStatus(Draft), errChanged)
+	tx.Change(a.Key, a.Version, expression.Set(expression.Name("data"), expression.Value(data)), inStatus(a.Status), errChanged)
 }
 
 // deleteDraft removes a draft and its claim.

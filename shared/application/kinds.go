@@ -185,7 +185,7 @@ func (s *Subject) open(typ, except string) bool {
 }
 
 func isOpen(status string) bool {
-	return status == Draft || status == Submitted || status == InReview
+	return status == Draft || status == Submitted || status == InReview || status == Returned
 }
 
 // photo is a card's photo: its upload, object and verified type.
