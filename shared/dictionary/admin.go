@@ -395,7 +395,7 @@ func AdminCreate(d *platform.Deps) httpapi.Handler {
 			resp = httpapi.JSON(201, adminView(e))
 		}
 		audit.Record(tx, r.Account, now, "dictionary.create", "", kind+"/"+cm.ID, nil)
-		return resp.With(tx), nil
+		return resp.With(tx).Then(func(context.Context) { forget(kind) }), nil
 	}
 }
 
@@ -470,7 +470,7 @@ func AdminUpdate(d *platform.Deps) httpapi.Handler {
 			resp = httpapi.JSON(200, adminView(&next))
 		}
 		audit.Record(tx, r.Account, now, "dictionary.update", "", kind+"/"+id, detail)
-		return resp.With(tx), nil
+		return resp.With(tx).Then(func(context.Context) { forget(kind) }), nil
 	}
 }
 
@@ -493,6 +493,6 @@ func AdminDelete(d *platform.Deps) httpapi.Handler {
 		tx.Update(e.Key, expression.Set(expression.Name("active"), expression.Value(false)).
 			Set(expression.Name("revision"), expression.Value(e.Revision+1)), revisionIs(e.Revision), errRevision)
 		audit.Record(tx, r.Account, d.Now(), "dictionary.retire", "", kind+"/"+id, nil)
-		return httpapi.NoContent().With(tx), nil
+		return httpapi.NoContent().With(tx).Then(func(context.Context) { forget(kind) }), nil
 	}
 }
