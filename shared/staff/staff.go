@@ -108,52 +108,86 @@ func organizationID(name string) string {
 // reach this route).
 func Invite(d *platform.Deps) httpapi.Handler {
 	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *inviteBody) (*httpapi.Response, error) {
-		t := store.Of(d)
-		claim, err := auth.ClaimEmail(ctx, t, b.Email)
-		if errors.Is(err, auth.ErrClaimHeld) {
-			if claim.Held.AccountID != "" {
-				return nil, apierr.New(EmailTaken, "This e-mail address has an account already.")
-			}
-			return nil, &apierr.Error{Code: apierr.RequestInProgress, Message: "An account for this e-mail is being made; try again shortly.", RetryAfter: 1}
-		}
+		acc, tx, err := invite(ctx, d, r.Account, b)
 		if err != nil {
 			return nil, err
 		}
-		pool := identity.Of(d)
-		sub, err := claim.Identity(ctx, pool)
-		if err == nil {
-			err = pool.AddToGroup(ctx, claim.Email, b.Group)
-		}
-		if errors.Is(err, auth.ErrForeignIdentity) {
-			_ = claim.Drop(ctx, t)
-			return nil, apierr.New(EmailTaken, "This e-mail address has an identity the platform did not make.")
-		}
-		if err != nil {
-			_ = claim.Release(ctx, t)
-			return nil, err
-		}
-		now := d.Now().UTC()
-		token, hash := linktoken.New()
-		acc := &account.Account{Key: store.AccountKey(sub), Index1: auth.StaffIndex(claim.Email), AccountID: sub,
-			Email: claim.Email, Status: account.Active, CreatedAt: now, Staff: true, Group: b.Group,
-			ResetHash: hash, ResetMailedAt: now.Unix(), Version: 1}
-		if b.OrganizationName != "" {
-			acc.OrganizationID, acc.OrganizationName = organizationID(b.OrganizationName), b.OrganizationName
-		}
-		tx := &store.Tx{}
-		lost := apierr.New(apierr.Conflict, "The e-mail was claimed at the same time; try again.")
-		claim.Settle(tx, sub, lost)
-		tx.Create(acc, lost)
-		// The reset link's mechanism sets the first password: the account
-		// holds the link's hash, POST /auth/password/reset uses it up.
-		tx.Create(&linktoken.Token{Key: store.TokenKey(hash), Purpose: linktoken.PurposeReset, AccountID: sub,
-			Email: claim.Email, ExpiresAt: now.Add(linktoken.InvitationTTL).Unix(), TTL: now.Add(linktoken.InvitationTTL).Unix()}, nil)
-		outbox.Enqueue(tx, now, "staff-invitation#"+hash[:32], outbox.StaffInvitation, claim.Email, map[string]string{
-			"role": roles[b.Group], "organizationName": b.OrganizationName,
-			"link": d.Config.PortalURL + "/reset-password?token=" + token}, nil)
-		audit.Record(tx, r.Account, now, "staff.invite", "", sub, map[string]string{"group": b.Group, "email": claim.Email})
 		return httpapi.JSON(201, toView(acc)).With(tx), nil
 	})
+}
+
+// invite makes the identity and returns the account with the transaction
+// that writes it (the claim settled, the link, the mail, the audit entry).
+func invite(ctx context.Context, d *platform.Deps, actor *account.Account, b *inviteBody) (*account.Account, *store.Tx, error) {
+	t := store.Of(d)
+	claim, err := auth.ClaimEmail(ctx, t, b.Email)
+	if errors.Is(err, auth.ErrClaimHeld) {
+		if claim.Held.AccountID != "" {
+			return nil, nil, apierr.New(EmailTaken, "This e-mail address has an account already.")
+		}
+		return nil, nil, &apierr.Error{Code: apierr.RequestInProgress, Message: "An account for this e-mail is being made; try again shortly.", RetryAfter: 1}
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	pool := identity.Of(d)
+	sub, err := claim.Identity(ctx, pool)
+	if err == nil {
+		err = pool.AddToGroup(ctx, claim.Email, b.Group)
+	}
+	if errors.Is(err, auth.ErrForeignIdentity) {
+		_ = claim.Drop(ctx, t)
+		return nil, nil, apierr.New(EmailTaken, "This e-mail address has an identity the platform did not make.")
+	}
+	if err != nil {
+		_ = claim.Release(ctx, t)
+		return nil, nil, err
+	}
+	now := d.Now().UTC()
+	token, hash := linktoken.New()
+	acc := &account.Account{Key: store.AccountKey(sub), Index1: auth.StaffIndex(claim.Email), AccountID: sub,
+		Email: claim.Email, Status: account.Active, CreatedAt: now, Staff: true, Group: b.Group,
+		ResetHash: hash, ResetMailedAt: now.Unix(), Version: 1}
+	if b.OrganizationName != "" {
+		acc.OrganizationID, acc.OrganizationName = organizationID(b.OrganizationName), b.OrganizationName
+	}
+	tx := &store.Tx{}
+	lost := apierr.New(apierr.Conflict, "The e-mail was claimed at the same time; try again.")
+	claim.Settle(tx, sub, lost)
+	tx.Create(acc, lost)
+	// The reset link's mechanism sets the first password: the account holds
+	// the link's hash, POST /auth/password/reset uses it up.
+	tx.Create(&linktoken.Token{Key: store.TokenKey(hash), Purpose: linktoken.PurposeReset, AccountID: sub,
+		Email: claim.Email, ExpiresAt: now.Add(linktoken.InvitationTTL).Unix(), TTL: now.Add(linktoken.InvitationTTL).Unix()}, nil)
+	outbox.Enqueue(tx, now, "staff-invitation#"+hash[:32], outbox.StaffInvitation, claim.Email, map[string]string{
+		"role": roles[b.Group], "organizationName": b.OrganizationName,
+		"link": d.Config.PortalURL + "/reset-password?token=" + token}, nil)
+	audit.Record(tx, actor, now, "staff.invite", "", sub, map[string]string{"group": b.Group, "email": claim.Email})
+	return acc, tx, nil
+}
+
+// Deployer stands for the person who runs CreateFirstOperator, in the trail.
+var Deployer = &account.Account{AccountID: "deployment", Email: "create-operator"}
+
+// CreateFirstOperator invites an operator outside the API: the first
+// operator of a deployment, made by a command run with the deployment's AWS
+// credentials (infra/cmd/create-operator), never by a seed. The invitation
+// mail carries the link to set the password, as for any operator.
+func CreateFirstOperator(ctx context.Context, d *platform.Deps, email string) (string, error) {
+	b := &inviteBody{Email: email, Group: routes.GroupOperators}
+	var c httpapi.Checks
+	b.Validate(&c)
+	if err := c.Err(); err != nil {
+		return "", err
+	}
+	acc, tx, err := invite(ctx, d, Deployer, b)
+	if err != nil {
+		return "", err
+	}
+	if err := store.Of(d).Commit(ctx, tx); err != nil {
+		return "", err
+	}
+	return acc.AccountID, nil
 }
 
 // List serves GET /operator/staff: the staff accounts by e-mail, disabled

@@ -1,10 +1,13 @@
 package staff_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"github.com/kartamieszkanca/platform/infra/local/testenv"
+	"github.com/kartamieszkanca/platform/shared/apierr"
+	"github.com/kartamieszkanca/platform/shared/staff"
 )
 
 type member struct {
@@ -153,4 +156,31 @@ func TestDisable(t *testing.T) {
 	e.Call(t, "GET", "/account", h.Token, nil).Expect(t, 200).Decode(t, &acc)
 	e.Call(t, "DELETE", "/operator/staff/"+acc.AccountID, op, nil).Expect(t, 404)
 	e.Call(t, "GET", "/account", h.Token, nil).Expect(t, 200)
+}
+
+// R15.10: the first operator of a deployment is made by a command
+// (infra/cmd/create-operator calls this), invited like any operator; a second
+// run for the same e-mail changes nothing.
+func TestCreateFirstOperator(t *testing.T) {
+	e := testenv.Get(t)
+	email := testenv.Email("first-op")
+	id, err := staff.CreateFirstOperator(context.Background(), e.Deps, email)
+	if err != nil || id == "" {
+		t.Fatalf("create: %q %v", id, err)
+	}
+	token := e.WaitMail(t, email, 1).LinkToken(t, "/reset-password")
+	e.Call(t, "POST", "/auth/password/reset", "", map[string]string{"token": token, "newPassword": staffPassword,
+		"newPasswordRepeat": staffPassword}).Expect(t, 204)
+	tk := e.Login(t, email, staffPassword)
+	e.Call(t, "GET", "/operator/staff", tk.AccessToken, nil).Expect(t, 200)
+	if _, err := staff.CreateFirstOperator(context.Background(), e.Deps, email); !apierr.Is(err, staff.EmailTaken) {
+		t.Fatalf("second run: %v", err)
+	}
+	var tr struct {
+		Items []struct{ Action, ActorEmail string }
+	}
+	e.Call(t, "GET", "/operator/audit?actor=deployment", tk.AccessToken, nil).Expect(t, 200).Decode(t, &tr)
+	if len(tr.Items) != 1 || tr.Items[0].Action != "staff.invite" || tr.Items[0].ActorEmail != "create-operator" {
+		t.Fatalf("trail: %+v", tr.Items)
+	}
 }
