@@ -3,6 +3,7 @@ package profile
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 
@@ -43,11 +44,9 @@ type IndexEntry struct {
 // NameLetter is the GSI1 partition letter of a folded text: its first letter,
 // or "_" when it starts with anything else.
 func NameLetter(folded string) string {
-	for _, r := range folded {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			return string(r)
-		}
-		break
+	r, _ := utf8.DecodeRuneInString(folded)
+	if unicode.IsLetter(r) || unicode.IsDigit(r) {
+		return string(r)
 	}
 	return "_"
 }
