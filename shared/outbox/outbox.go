@@ -28,6 +28,11 @@ const (
 	// EntitlementExpiry lists a recipient's entitlements with a reminder or
 	// expiry notice due (the daily job).
 	EntitlementExpiry = "entitlement_expiry"
+	// FamilyInvitation invites a family member to set a password (R10.2);
+	// FamilyAccountExists tells an account's owner that a household named
+	// their address, instead of an invitation (no enumeration).
+	FamilyInvitation    = "family_invitation"
+	FamilyAccountExists = "family_account_exists"
 )
 
 // DefaultLang is the language of every mail unless the recipient chose another.

@@ -108,3 +108,14 @@ func Rename(tx *store.Tx, householdID, profileID string, first, last, birthDate 
 		tx.Update(store.ResidentIndexKey(profileID, form), upd, nil, nil)
 	}
 }
+
+// IndexAccount adds to tx, beside the change that gives a profile its own
+// login (a family member's accepted invitation), the account and its e-mail
+// on the profile's "last first" entry (GSI2: found by e-mail).
+func IndexAccount(tx *store.Tx, profileID, accountID, email string) {
+	tx.Update(store.ResidentIndexKey(profileID, FormLastFirst),
+		expression.Set(expression.Name("accountId"), expression.Value(accountID)).
+			Set(expression.Name("email"), expression.Value(store.NormalizeEmail(email))).
+			Set(expression.Name("GSI2PK"), expression.Value(store.ResidentEmailPK(email))).
+			Set(expression.Name("GSI2SK"), expression.Value(profileID)), nil, nil)
+}

@@ -222,3 +222,36 @@ func TestDataChangeRenamesInIndex(t *testing.T) {
 		t.Fatalf("old name still found: %+v", p.Items)
 	}
 }
+
+// R11.2, R10: a family member is indexed with its profile (POST /family) and
+// renamed with it (PUT /family/{profileId}); its record names the household.
+func TestFamilyMemberIndexed(t *testing.T) {
+	e := testenv.Get(t)
+	op := e.Staff(t, "operator@example.com").AccessToken
+	h := e.NewHolder(t)
+	var m struct {
+		ProfileID string `json:"profileId"`
+	}
+	e.Call(t, "POST", "/family", h.Token, map[string]any{"firstName": "Jędrzej", "lastName": "Śliwiński",
+		"birthDate": "2015-06-01", "relationship": "child"}).Expect(t, 201).Decode(t, &m)
+	if p, _ := search(t, e, op, "sliwinski jedrz"); !has(p, m.ProfileID) {
+		t.Fatalf("member not found: %+v", p.Items)
+	}
+	e.Call(t, "PUT", "/family/"+m.ProfileID, h.Token, map[string]any{"lastName": "Ślęzak"}).Expect(t, 200)
+	if p, _ := search(t, e, op, "jedrzej slezak"); !has(p, m.ProfileID) {
+		t.Fatalf("renamed member not found: %+v", p.Items)
+	}
+	if p, _ := search(t, e, op, "sliwinski jedrz"); has(p, m.ProfileID) {
+		t.Fatalf("old name still found: %+v", p.Items)
+	}
+	var d struct {
+		Household []struct {
+			ProfileID string `json:"profileId"`
+		} `json:"household"`
+		Account any `json:"account"`
+	}
+	e.Call(t, "GET", "/operator/residents/"+m.ProfileID, op, nil).Expect(t, 200).Decode(t, &d)
+	if len(d.Household) != 2 || d.Account != nil {
+		t.Fatalf("member's record: %+v", d)
+	}
+}
