@@ -33,6 +33,9 @@ type Config struct {
 	PortalOrigin string
 	// PortalURL is the base of the links in mails; defaults to PortalOrigin.
 	PortalURL string
+	// DecisionServiceDays is the city's service level: the days from a
+	// submission to its expected decision (R15.8).
+	DecisionServiceDays float64
 	// MailFrom is the sender address; MailIdentity the SES identity that covers
 	// it (the address itself or its domain).
 	MailFrom     string
@@ -162,6 +165,10 @@ func ConfigFromContext(node constructs.Node, root, outdir string) (Config, error
 	c.AlarmEmail = r.str("alarmEmail", "")
 	c.ThrottleBurst = r.num("throttleBurst", 200)
 	c.ThrottleRate = r.num("throttleRate", 100)
+	c.DecisionServiceDays = r.num("decisionServiceDays", 14)
+	if c.DecisionServiceDays < 1 || c.DecisionServiceDays > 365 || float64(int(c.DecisionServiceDays)) != c.DecisionServiceDays {
+		r.errs = append(r.errs, fmt.Errorf("context decisionServiceDays: %v is not a whole number of days from 1 to 365", c.DecisionServiceDays))
+	}
 
 	// Production keeps a year of logs (audit of a public service); dev two weeks.
 	defDays := 14.0

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -30,6 +31,7 @@ const (
 	EnvMailConfigurationSet = "MAIL_CONFIGURATION_SET"
 	EnvPortalURL            = "PORTAL_URL"
 	EnvSigningKeyID         = "SIGNING_KEY_ID"
+	EnvDecisionServiceDays  = "DECISION_SERVICE_DAYS"
 )
 
 // Functions builds the Lambda functions, every one the same way: code from
@@ -86,6 +88,8 @@ func (f *Functions) Environment(needs routes.Needs) map[string]*string {
 	// where the mail is rendered.
 	if needs.Mail || needs.Table == routes.WriteTable {
 		env[EnvPortalURL] = jsii.String(f.cfg.PortalURL)
+		// Writers may submit applications, which carry the expected decision day.
+		env[EnvDecisionServiceDays] = jsii.String(strconv.Itoa(int(f.cfg.DecisionServiceDays)))
 	}
 	if needs.Signing && f.signing != nil {
 		env[EnvSigningKeyID] = f.signing.Key.KeyArn()

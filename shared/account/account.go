@@ -16,12 +16,17 @@ const (
 	Active  = "active"
 	Blocked = "blocked"
 	Deleted = "deleted"
+	// Disabled: a staff account an operator disabled; its tokens are refused
+	// at once (the gate reads the account on every request).
+	Disabled = "disabled"
 )
 
 // Account is a Cognito identity's state in the platform: the gate every
 // authenticated request passes (a JWT stays valid until it expires; this does not).
 type Account struct {
 	store.Key
+	// Index1 lists staff accounts (GSI1 store.StaffPK, by e-mail).
+	store.Index1
 	AccountID string `dynamodbav:"accountId"`
 	Email     string `dynamodbav:"email"`
 	Phone     string `dynamodbav:"phone,omitempty"`
@@ -43,6 +48,8 @@ type Account struct {
 	// never the person).
 	OrganizationID   string `dynamodbav:"organizationId,omitempty"`
 	OrganizationName string `dynamodbav:"organizationName,omitempty"`
+	// Group is a staff account's Cognito group.
+	Group string `dynamodbav:"staffGroup,omitempty"`
 	// SessionsValidAfter: tokens authenticated before this second are refused
 	// (password reset and change end other sessions).
 	SessionsValidAfter int64 `dynamodbav:"sessionsValidAfter"`

@@ -1,6 +1,7 @@
 package account
 
 import (
+	"net/http"
 	"strconv"
 	"time"
 
@@ -24,6 +25,8 @@ func Gate(acc *Account, authTime int64, whileBlocked bool) error {
 		}
 	case Pending:
 		return apierr.New(apierr.AccountNotActivated, "The account is not activated yet; follow the link in the activation mail.")
+	case Disabled:
+		return apierr.New(AccountDisabled, "The account is disabled.")
 	default:
 		return apierr.New(apierr.Unauthorized, "The account does not exist.")
 	}
@@ -71,6 +74,9 @@ func (a *Account) Ended(ids []string, now time.Time) map[string]int64 {
 	}
 	return out
 }
+
+// AccountDisabled: a disabled staff account's login or token.
+var AccountDisabled = apierr.Register("account_disabled", http.StatusUnauthorized)
 
 // ErrChanged: the account changed between the request's read and its write.
 var ErrChanged = apierr.New(apierr.Conflict, "The account was changed at the same time; try again.")

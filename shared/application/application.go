@@ -24,21 +24,33 @@ var errNotFound = apierr.New(apierr.NotFound, "No such application.")
 
 // View is an application as the API shows it; lists omit data and history.
 type View struct {
-	ApplicationID string          `json:"applicationId"`
-	ProfileID     string          `json:"profileId"`
-	Type          string          `json:"type"`
-	Status        string          `json:"status"`
-	CreatedAt     time.Time       `json:"createdAt"`
-	SubmittedAt   *time.Time      `json:"submittedAt,omitempty"`
-	DecidedAt     *time.Time      `json:"decidedAt,omitempty"`
-	Data          json.RawMessage `json:"data,omitempty"`
-	History       []history.Event `json:"history,omitempty"`
+	ApplicationID string     `json:"applicationId"`
+	ProfileID     string     `json:"profileId"`
+	Type          string     `json:"type"`
+	Status        string     `json:"status"`
+	CreatedAt     time.Time  `json:"createdAt"`
+	SubmittedAt   *time.Time `json:"submittedAt,omitempty"`
+	DecidedAt     *time.Time `json:"decidedAt,omitempty"`
+	// ExpectedDecisionBy: the city day a submitted or reviewed application is
+	// to be decided by (R15.8); null otherwise.
+	ExpectedDecisionBy *string `json:"expectedDecisionBy"`
+	// Correction: what to fix, while returned (R15.7).
+	Correction *Correction     `json:"correction,omitempty"`
+	Data       json.RawMessage `json:"data,omitempty"`
+	History    []history.Event `json:"history,omitempty"`
 }
 
 // ToView is the API's view; full adds data and history.
 func ToView(a *Application, full bool) View {
 	v := View{ApplicationID: a.ApplicationID, ProfileID: a.ProfileID, Type: a.Type, Status: a.Status,
 		CreatedAt: a.CreatedAt, SubmittedAt: a.SubmittedAt, DecidedAt: a.DecidedAt}
+	if (a.Status == Submitted || a.Status == InReview) && a.ExpectedDecisionBy != "" {
+		by := a.ExpectedDecisionBy
+		v.ExpectedDecisionBy = &by
+	}
+	if a.Status == Returned {
+		v.Correction = a.Correction
+	}
 	if full {
 		v.Data = json.RawMessage(a.Data)
 		v.History = a.History

@@ -47,6 +47,10 @@ func readSubject(ctx context.Context, t *store.Table, profileID, householdID str
 			var err error
 			switch {
 			case sk == nil:
+			case sk.Value == store.ResidentIndexKey(profileID, profile.FormLastFirst).SK:
+				var e profile.IndexEntry
+				err = attributevalue.UnmarshalMap(it, &e)
+				s.Index = &e
 			case strings.HasPrefix(sk.Value, store.ApplicationSKPrefix):
 				var a Application
 				err = attributevalue.UnmarshalMap(it, &a)
@@ -112,9 +116,10 @@ func inStatus(status string) *expression.ConditionBuilder {
 	return store.Cond(expression.Name("status").Equal(expression.Value(status)))
 }
 
-// setData changes a draft's data.
+// setData changes a draft's or a returned application's data, in the status
+// it was read in.
 func setData(tx *store.Tx, a *Application, data string) {
-	tx.Change(a.Key, a.Version, expression.Set(expression.Name("data"), expression.Value(data)), inStatus(Draft), errChanged)
+	tx.Change(a.Key, a.Version, expression.Set(expression.Name("data"), expression.Value(data)), inStatus(a.Status), errChanged)
 }
 
 // deleteDraft removes a draft and its claim.
@@ -163,6 +168,7 @@ func changePerson(tx *store.Tx, s *Subject, firstName, lastName, birthDate *stri
 		}
 	}
 	tx.Update(store.ProfileKey(s.HouseholdID, s.ProfileID), upd, store.Exists(), errCardChanged)
+	profile.Rename(tx, s.HouseholdID, s.ProfileID, firstName, lastName, birthDate, s.Index)
 	if firstName == nil && lastName == nil {
 		return
 	}

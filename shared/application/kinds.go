@@ -48,7 +48,10 @@ type Subject struct {
 	Packages     entitlement.Catalog
 	// BirthDate is the profile's, read only when an age rule asks for it.
 	BirthDate string
-	Now       time.Time
+	// Index is the profile's resident index entry ("last first"), changed with
+	// the names by a data change; nil for a profile never indexed.
+	Index *profile.IndexEntry
+	Now   time.Time
 	// Verified are the uploads Complete accepted, for submit to keep.
 	Verified []*upload.Upload
 
@@ -182,7 +185,7 @@ func (s *Subject) open(typ, except string) bool {
 }
 
 func isOpen(status string) bool {
-	return status == Draft || status == Submitted || status == InReview
+	return status == Draft || status == Submitted || status == InReview || status == Returned
 }
 
 // photo is a card's photo: its upload, object and verified type.

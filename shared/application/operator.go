@@ -4,12 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 
 	"github.com/kartamieszkanca/platform/shared/apierr"
+	"github.com/kartamieszkanca/platform/shared/audit"
 	"github.com/kartamieszkanca/platform/shared/card"
 	"github.com/kartamieszkanca/platform/shared/history"
 	"github.com/kartamieszkanca/platform/shared/httpapi"
@@ -149,6 +152,7 @@ func ReviewGet(d *platform.Deps) httpapi.Handler {
 			}
 			v.Files = append(v.Files, file{UploadID: u.UploadID, Purpose: u.Purpose, ContentType: u.ContentType, Size: u.Size, URL: url, ExpiresAt: exp})
 		}
+		audit.Viewed(ctx, store.Of(d), d.Log, r.Account, "application.view", a.ProfileID, a.ApplicationID)
 		return httpapi.JSON(200, v), nil
 	}
 }
@@ -165,22 +169,48 @@ func StartReview(d *platform.Deps) httpapi.Handler {
 		}
 		tx := &store.Tx{}
 		move(tx, a, InReview, history.Event{Status: InReview, At: d.Now().UTC(), Actor: "operator"}, nil)
+		audit.Record(tx, r.Account, d.Now(), "application.review", a.ProfileID, a.ApplicationID, nil)
 		return httpapi.JSON(200, ToView(a, true)).With(tx), nil
 	}
 }
 
 type decisionBody struct {
-	Decision string `json:"decision"`
-	Comment  string `json:"comment"`
+	Decision string   `json:"decision"`
+	Comment  string   `json:"comment"`
+	Fields   []string `json:"fields"`
 }
+
+// fieldName: a form's field as a client names it ("firstName",
+// "documentUploadIds", "address.street").
+var fieldName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.\[\]]{0,59}$`)
 
 func (b *decisionBody) Validate(c *httpapi.Checks) {
 	switch b.Decision {
 	case "accept":
 	case "reject":
 		c.Required("comment", b.Comment)
+	case "return":
+		// R15.7: what to fix, in words and by field.
+		c.Required("comment", b.Comment)
+		switch {
+		case len(b.Fields) == 0:
+			c.Fail("fields", "required")
+		case len(b.Fields) > 30:
+			c.Fail("fields", "too_many")
+		}
+		seen := map[string]bool{}
+		for _, f := range b.Fields {
+			if !fieldName.MatchString(f) || seen[f] {
+				c.Fail("fields", "invalid")
+				break
+			}
+			seen[f] = true
+		}
 	default:
 		c.Fail("decision", "invalid")
+	}
+	if b.Decision != "return" && b.Fields != nil {
+		c.Fail("fields", "not_allowed")
 	}
 	// The comment may span lines: it is a paragraph of the rejection mail.
 	c.Paragraphs("comment", b.Comment, 2000)
@@ -212,6 +242,23 @@ func Decide(d *platform.Deps) httpapi.Handler {
 		}
 		k := Kinds[a.Type]
 		now := d.Now().UTC()
+		if b.Decision == "return" {
+			// Back to the resident, open: the type's claim stays held, the
+			// queue index goes; the history keeps the step (R15.7).
+			corr := &Correction{Comment: b.Comment, Fields: b.Fields}
+			tx := &store.Tx{}
+			move(tx, a, Returned, history.Event{Status: Returned, At: now, Actor: "operator", Comment: b.Comment, Fields: b.Fields},
+				func(u expression.UpdateBuilder) expression.UpdateBuilder {
+					return u.Set(expression.Name("correction"), expression.Value(corr))
+				})
+			a.Correction = corr
+			data := mailData(d, a, k, b.Comment)
+			data["fields"] = strings.Join(b.Fields, ", ")
+			outbox.Enqueue(tx, now, "app-returned#"+a.ApplicationID+"#"+strconv.Itoa(a.Version), outbox.AppReturned, a.NotifyEmail, data, nil)
+			audit.Record(tx, r.Account, now, "application.return", a.ProfileID, a.ApplicationID,
+				map[string]string{"fields": strings.Join(b.Fields, ",")})
+			return httpapi.JSON(200, ToView(a, true)).With(tx), nil
+		}
 		if b.Decision == "reject" {
 			decided := func(u expression.UpdateBuilder) expression.UpdateBuilder {
 				return u.Set(expression.Name("decidedAt"), expression.Value(now))
@@ -220,6 +267,7 @@ func Decide(d *platform.Deps) httpapi.Handler {
 			tx := &store.Tx{}
 			move(tx, a, Rejected, history.Event{Status: Rejected, At: now, Actor: "operator", Comment: b.Comment}, decided)
 			outbox.Enqueue(tx, now, "app-decided#"+a.ApplicationID, outbox.AppRejected, a.NotifyEmail, mailData(d, a, k, b.Comment), nil)
+			audit.Record(tx, r.Account, now, "application.reject", a.ProfileID, a.ApplicationID, nil)
 			return httpapi.JSON(200, ToView(a, true)).With(tx), nil
 		}
 		// What was available and complete at submit may not be now (a card
@@ -228,13 +276,13 @@ func Decide(d *platform.Deps) httpapi.Handler {
 		if err != nil {
 			return nil, err
 		}
-		return acceptResponse(ctx, d, s, a, k, f, b.Comment, now)
+		return acceptResponse(ctx, d, r, s, a, k, f, b.Comment, now)
 	})
 }
 
 // acceptResponse builds the acceptance: one update of the application to
 // completed (history: accepted, completed), the type's changes, the mail.
-func acceptResponse(ctx context.Context, d *platform.Deps, s *Subject, a *Application, k *Kind, f Form, comment string, now time.Time) (*httpapi.Response, error) {
+func acceptResponse(ctx context.Context, d *platform.Deps, r *httpapi.Request, s *Subject, a *Application, k *Kind, f Form, comment string, now time.Time) (*httpapi.Response, error) {
 	var resp *httpapi.Response
 	err := card.Commit(ctx, store.Of(d), func() (*store.Tx, error) {
 		app := *a
@@ -248,6 +296,7 @@ func acceptResponse(ctx context.Context, d *platform.Deps, s *Subject, a *Applic
 			return nil, err
 		}
 		outbox.Enqueue(tx, now, "app-decided#"+app.ApplicationID, outbox.AppAccepted, app.NotifyEmail, mailData(d, &app, k, comment), nil)
+		audit.Record(tx, r.Account, now, "application.accept", app.ProfileID, app.ApplicationID, nil)
 		app.Status, app.DecidedAt = Completed, &now
 		app.History = append(app.History, accepted, completed)
 		resp = httpapi.JSON(200, ToView(&app, true))

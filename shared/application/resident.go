@@ -3,11 +3,14 @@ package application
 import (
 	"context"
 	"encoding/json"
+	"strconv"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 
 	"github.com/kartamieszkanca/platform/shared/account"
 	"github.com/kartamieszkanca/platform/shared/apierr"
+	"github.com/kartamieszkanca/platform/shared/citytime"
 	"github.com/kartamieszkanca/platform/shared/dictionary"
 	"github.com/kartamieszkanca/platform/shared/entitlement"
 	"github.com/kartamieszkanca/platform/shared/history"
@@ -121,7 +124,7 @@ func Create(d *platform.Deps) httpapi.Handler {
 }
 
 var statuses = map[string]bool{Draft: true, Submitted: true, InReview: true, Accepted: true,
-	Rejected: true, Completed: true, Cancelled: true}
+	Rejected: true, Completed: true, Cancelled: true, Returned: true}
 
 // filters reads a list's ?type= and the given status into one filter; an
 // unknown value is 422.
@@ -209,16 +212,17 @@ func (b *updateBody) Validate(c *httpapi.Checks) {
 	}
 }
 
-// Update serves PUT /profiles/{profileId}/applications/{applicationId}: a draft's
-// data is replaced.
+// Update serves PUT /profiles/{profileId}/applications/{applicationId}: a
+// draft's data is replaced, or a returned application's (R15.7: corrected in
+// place, then submitted again).
 func Update(d *platform.Deps) httpapi.Handler {
 	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *updateBody) (*httpapi.Response, error) {
 		_, a, err := load(ctx, d, r.Account, r.Params["profileId"], r.Params["applicationId"])
 		if err != nil {
 			return nil, err
 		}
-		if a.Status != Draft {
-			return nil, apierr.New(StateChanged, "Only a draft can be changed.")
+		if a.Status != Draft && a.Status != Returned {
+			return nil, apierr.New(StateChanged, "Only a draft or a returned application can be changed.")
 		}
 		data, err := formData(Kinds[a.Type], b.Data)
 		if err != nil {
@@ -243,8 +247,8 @@ func Submit(d *platform.Deps) httpapi.Handler {
 		if err != nil {
 			return nil, err
 		}
-		if a.Status != Draft {
-			return nil, apierr.New(StateChanged, "Only a draft can be submitted; this one is %s.", a.Status)
+		if a.Status != Draft && a.Status != Returned {
+			return nil, apierr.New(StateChanged, "Only a draft or a returned application can be submitted; this one is %s.", a.Status)
 		}
 		k, _, err := ready(ctx, d, s, a)
 		if err != nil {
@@ -262,14 +266,23 @@ func Submit(d *platform.Deps) httpapi.Handler {
 				upload.MarkVerified(tx, now, u)
 			}
 		}
+		// A resubmission's mail is a mail of its own.
+		mailID := "app-submitted#" + a.ApplicationID
+		if a.Status == Returned {
+			mailID += "#" + strconv.Itoa(a.Version)
+		}
+		// The service level runs from each submission, a resubmission's too.
+		by := citytime.Day(now).AddDate(0, 0, d.Config.DecisionDays).Format(time.DateOnly)
 		move(tx, a, Submitted, history.Event{Status: Submitted, At: now, Actor: "resident"},
 			func(u expression.UpdateBuilder) expression.UpdateBuilder {
 				return u.Set(expression.Name("submittedAt"), expression.Value(now)).
 					Set(expression.Name("GSI1SK"), expression.Value(now.Format(timeKey)+"#"+a.ApplicationID)).
-					Set(expression.Name("notifyEmail"), expression.Value(r.Account.Email))
+					Set(expression.Name("notifyEmail"), expression.Value(r.Account.Email)).
+					Set(expression.Name("expectedDecisionBy"), expression.Value(by)).
+					Remove(expression.Name("correction"))
 			})
-		a.SubmittedAt = &now
-		outbox.Enqueue(tx, now, "app-submitted#"+a.ApplicationID, outbox.AppSubmitted, r.Account.Email, mailData(d, a, k, ""), nil)
+		a.SubmittedAt, a.ExpectedDecisionBy, a.Correction = &now, by, nil
+		outbox.Enqueue(tx, now, mailID, outbox.AppSubmitted, r.Account.Email, mailData(d, a, k, ""), nil)
 		return httpapi.JSON(200, ToView(a, true)).With(tx), nil
 	}
 }
@@ -350,7 +363,7 @@ func Delete(d *platform.Deps) httpapi.Handler {
 		switch a.Status {
 		case Draft:
 			deleteDraft(tx, a)
-		case Submitted, InReview:
+		case Submitted, InReview, Returned:
 			move(tx, a, Cancelled, history.Event{Status: Cancelled, At: d.Now().UTC(), Actor: "resident"}, nil)
 		default:
 			return nil, apierr.New(StateChanged, "A %s application can no longer be cancelled.", a.Status)

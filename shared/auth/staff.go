@@ -42,7 +42,7 @@ func CreateStaff(ctx context.Context, d *platform.Deps, s Staff, password string
 		claim.Settle(tx, sub, ErrClaimHeld)
 		tx.Create(&account.Account{Key: store.AccountKey(sub), AccountID: sub, Email: claim.Email,
 			Status: account.Active, CreatedAt: now, Staff: true, OrganizationID: s.OrganizationID,
-			OrganizationName: s.OrganizationName, Version: 1}, nil)
+			OrganizationName: s.OrganizationName, Group: s.Group, Index1: StaffIndex(claim.Email), Version: 1}, nil)
 		err = t.Commit(ctx, tx)
 	}
 	if errors.Is(err, ErrForeignIdentity) {
@@ -54,4 +54,9 @@ func CreateStaff(ctx context.Context, d *platform.Deps, s Staff, password string
 		return "", err
 	}
 	return sub, nil
+}
+
+// StaffIndex is a staff account's entry in the operators' staff list.
+func StaffIndex(email string) store.Index1 {
+	return store.Index1{GSI1PK: store.StaffPK, GSI1SK: store.NormalizeEmail(email)}
 }

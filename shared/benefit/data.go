@@ -10,6 +10,7 @@ import (
 
 	"github.com/kartamieszkanca/platform/shared/httpapi"
 	"github.com/kartamieszkanca/platform/shared/store"
+	"github.com/kartamieszkanca/platform/shared/textfold"
 )
 
 // record adds a benefit to tx; the record is new (a retry with the same key is
@@ -20,7 +21,7 @@ func record(tx *store.Tx, b *Benefit) {
 	sk := sortKey(b.UsedAt, b.BenefitID)
 	b.Index1 = store.Index1{GSI1PK: store.BenefitsPK(b.ProfileID), GSI1SK: sk}
 	b.Index2 = store.Index2{GSI2PK: store.OrganizationBenefitsPK(b.OrganizationID), GSI2SK: sk}
-	b.Search = Fold(b.Name + " " + b.PartnerName)
+	b.Search = textfold.Fold(b.Name + " " + b.PartnerName)
 	tx.Create(b, nil)
 }
 

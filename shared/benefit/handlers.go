@@ -15,6 +15,7 @@ import (
 	"github.com/kartamieszkanca/platform/shared/platform"
 	"github.com/kartamieszkanca/platform/shared/profile"
 	"github.com/kartamieszkanca/platform/shared/store"
+	"github.com/kartamieszkanca/platform/shared/textfold"
 	"github.com/kartamieszkanca/platform/shared/verification"
 )
 
@@ -123,7 +124,7 @@ func daySpan(r *httpapi.Request) (span, error) {
 
 // query reads ?q=: folded, at most 100 characters.
 func query(r *httpapi.Request) (string, error) {
-	q := Fold(r.Query["q"])
+	q := textfold.Fold(r.Query["q"])
 	if utf8.RuneCountInString(q) > 100 {
 		return "", apierr.Invalid(apierr.FieldError{Field: "q", Code: "too_long"})
 	}

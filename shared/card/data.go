@@ -102,3 +102,17 @@ func LoadHeld(ctx context.Context, t *store.Table, profileID, cardID string) (*C
 	}
 	return c, h, nil
 }
+
+// Gather reads the cards and holder items among a wider Query's items (the
+// operators' view of a resident reads the profile's partition once), newest
+// card first as lists show them.
+func Gather(items []map[string]types.AttributeValue) (*Holding, error) {
+	h := &Holding{}
+	for _, it := range items {
+		if err := h.add(it); err != nil {
+			return nil, err
+		}
+	}
+	slices.Reverse(h.Cards)
+	return h, nil
+}

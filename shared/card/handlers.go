@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 
 	"github.com/kartamieszkanca/platform/shared/apierr"
+	"github.com/kartamieszkanca/platform/shared/audit"
 	"github.com/kartamieszkanca/platform/shared/citytime"
 	"github.com/kartamieszkanca/platform/shared/entitlement"
 	"github.com/kartamieszkanca/platform/shared/history"
@@ -166,6 +167,7 @@ func Unblock(d *platform.Deps) httpapi.Handler {
 		back := UnblockIn(tx, c, "operator", "unblocked", now)
 		c.Status, c.BlockReason = back, ""
 		c.History = append(c.History, history.Event{Status: back, At: now, Actor: "operator", Comment: "unblocked"})
+		audit.Record(tx, r.Account, d.Now(), "card.unblock", c.ProfileID, c.CardID, nil)
 		return httpapi.JSON(200, ToView(ctx, d, c, h, true)).With(tx), nil
 	}
 }
@@ -202,6 +204,7 @@ func SetStatus(d *platform.Deps) httpapi.Handler {
 		}
 		c.Status = b.Status
 		c.History = append(c.History, history.Event{Status: b.Status, At: now, Actor: "operator"})
+		audit.Record(tx, r.Account, now, "card.status", c.ProfileID, c.CardID, map[string]string{"status": b.Status})
 		return httpapi.JSON(200, ToView(ctx, d, c, h, true)).With(tx), nil
 	})
 }

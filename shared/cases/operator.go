@@ -8,6 +8,7 @@ import (
 	"github.com/oklog/ulid/v2"
 
 	"github.com/kartamieszkanca/platform/shared/apierr"
+	"github.com/kartamieszkanca/platform/shared/audit"
 	"github.com/kartamieszkanca/platform/shared/httpapi"
 	"github.com/kartamieszkanca/platform/shared/outbox"
 	"github.com/kartamieszkanca/platform/shared/platform"
@@ -206,6 +207,11 @@ func OperatorCreate(d *platform.Deps) httpapi.Handler {
 		if !c.Broadcast {
 			notice(tx, d, c, m)
 		}
+		action := "case.create"
+		if c.Broadcast {
+			action = "case.broadcast"
+		}
+		audit.Record(tx, r.Account, now, action, c.ProfileID, c.CaseID, nil)
 		det, err := operatorDetail(ctx, d, c, []Message{*m}, nil)
 		if err != nil {
 			return nil, err
@@ -237,6 +243,9 @@ func OperatorGet(d *platform.Deps) httpapi.Handler {
 		if err != nil {
 			return nil, err
 		}
+		if rf.profileID != "" {
+			audit.Viewed(ctx, store.Of(d), d.Log, r.Account, "case.view", rf.profileID, rf.id)
+		}
 		return httpapi.JSON(http.StatusOK, det), nil
 	}
 }
@@ -256,6 +265,9 @@ func OperatorMessages(d *platform.Deps) httpapi.Handler {
 		msgs, more, err := messagesOf(ctx, d, rf, limit, before, func(string) bool { return true })
 		if err != nil {
 			return nil, err
+		}
+		if rf.profileID != "" && len(msgs) > 0 {
+			audit.Viewed(ctx, store.Of(d), d.Log, r.Account, "case.view", rf.profileID, rf.id)
 		}
 		return messagesAnswer(ctx, d, rf, msgs, more)
 	}
@@ -278,6 +290,7 @@ func OperatorReply(d *platform.Deps) httpapi.Handler {
 		tx := &store.Tx{}
 		addMessage(tx, c, rf, m)
 		notice(tx, d, c, m)
+		audit.Record(tx, r.Account, now, "case.message", c.ProfileID, c.CaseID, nil)
 		mv, err := messageViews(ctx, d, []Message{*m})
 		if err != nil {
 			return nil, err
@@ -301,6 +314,7 @@ func Close(d *platform.Deps) httpapi.Handler {
 		c.Status, c.ClosedAt, c.Waiting = StatusClosed, &now, ""
 		tx := &store.Tx{}
 		closeCase(tx, c, rf)
+		audit.Record(tx, r.Account, now, "case.close", c.ProfileID, c.CaseID, nil)
 		return httpapi.JSON(http.StatusOK, operatorView(c)).With(tx), nil
 	}
 }

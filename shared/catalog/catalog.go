@@ -5,6 +5,7 @@ package catalog
 
 import (
 	"github.com/kartamieszkanca/platform/shared/application"
+	"github.com/kartamieszkanca/platform/shared/audit"
 	"github.com/kartamieszkanca/platform/shared/auth"
 	"github.com/kartamieszkanca/platform/shared/benefit"
 	"github.com/kartamieszkanca/platform/shared/card"
@@ -21,7 +22,9 @@ import (
 	"github.com/kartamieszkanca/platform/shared/password"
 	"github.com/kartamieszkanca/platform/shared/phone"
 	"github.com/kartamieszkanca/platform/shared/profile"
+	"github.com/kartamieszkanca/platform/shared/resident"
 	"github.com/kartamieszkanca/platform/shared/signup"
+	"github.com/kartamieszkanca/platform/shared/staff"
 	"github.com/kartamieszkanca/platform/shared/taskrunner"
 	"github.com/kartamieszkanca/platform/shared/upload"
 	"github.com/kartamieszkanca/platform/shared/verification"
@@ -99,6 +102,18 @@ var HTTP = map[string]entry.HTTPFactory{
 	"record-benefit":        benefit.Record,
 	"list-partner-benefits": benefit.PartnerList,
 	"list-benefits":         benefit.History,
+
+	"list-dictionary-entries": dictionary.AdminList,
+	"create-dictionary-entry": dictionary.AdminCreate,
+	"get-dictionary-entry":    dictionary.AdminGet,
+	"update-dictionary-entry": dictionary.AdminUpdate,
+	"retire-dictionary-entry": dictionary.AdminDelete,
+	"search-residents":        resident.Search,
+	"get-resident":            resident.Get,
+	"list-audit":              audit.List,
+	"invite-staff":            staff.Invite,
+	"list-staff":              staff.List,
+	"disable-staff":           staff.Disable,
 }
 
 // Jobs holds the scheduled jobs by function name.

@@ -16,6 +16,7 @@ import (
 	"github.com/kartamieszkanca/platform/shared/account"
 	"github.com/kartamieszkanca/platform/shared/apierr"
 	"github.com/kartamieszkanca/platform/shared/application"
+	"github.com/kartamieszkanca/platform/shared/audit"
 	"github.com/kartamieszkanca/platform/shared/benefit"
 	"github.com/kartamieszkanca/platform/shared/card"
 	"github.com/kartamieszkanca/platform/shared/cases"
@@ -28,7 +29,9 @@ import (
 	"github.com/kartamieszkanca/platform/shared/identity"
 	"github.com/kartamieszkanca/platform/shared/profile"
 	"github.com/kartamieszkanca/platform/shared/qrtoken"
+	"github.com/kartamieszkanca/platform/shared/resident"
 	"github.com/kartamieszkanca/platform/shared/routes"
+	"github.com/kartamieszkanca/platform/shared/staff"
 	"github.com/kartamieszkanca/platform/shared/upload"
 	"github.com/kartamieszkanca/platform/shared/verification"
 )
@@ -400,6 +403,12 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		{schema: "Revocation", value: card.RevocationView{}},
 		{schema: "Benefit", value: benefit.View{}},
 		{schema: "BenefitList", value: httpapi.List[benefit.View]{}},
+		{schema: "ResidentMatch", value: resident.Match{}},
+		{schema: "ResidentMatchList", value: httpapi.List[resident.Match]{}},
+		{schema: "AuditEntry", value: audit.ItemView{}},
+		{schema: "AuditEntryList", value: httpapi.List[audit.ItemView]{}},
+		{schema: "StaffMember", value: staff.View{}},
+		{schema: "StaffList", value: httpapi.List[staff.View]{}},
 	}
 	for _, c := range cases {
 		t.Run(c.schema, func(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/kartamieszkanca/platform/shared/routes"
@@ -29,6 +30,9 @@ type Config struct {
 	QRSigningKey string
 	// LogLevel: debug, info, warn, error.
 	LogLevel string
+	// DecisionDays is the city's service level: a submitted application's
+	// expected decision is this many days after its submission (R15.8).
+	DecisionDays int
 }
 
 // Local is the stage of the local stack (make dev, make test): the only one
@@ -37,10 +41,11 @@ const Local = "local"
 
 // localDefaults are the local stack's settings where none is given.
 var localDefaults = map[string]string{
-	"TABLE_NAME":   "karta",
-	"FILES_BUCKET": "karta-files",
-	"MAIL_FROM":    "Karta Mieszkańca <no-reply@karta.example>",
-	"PORTAL_URL":   "http://127.0.0.1:3000/portal",
+	"TABLE_NAME":            "karta",
+	"FILES_BUCKET":          "karta-files",
+	"MAIL_FROM":             "Karta Mieszkańca <no-reply@karta.example>",
+	"PORTAL_URL":            "http://127.0.0.1:3000/portal",
+	"DECISION_SERVICE_DAYS": "14",
 }
 
 // Load reads the configuration of a function with the given needs; getenv is
@@ -72,7 +77,18 @@ func Load(getenv func(string) string, needs routes.Needs) (Config, error) {
 	if c.LogLevel == "" {
 		c.LogLevel = "info"
 	}
-	return c, c.Check(needs)
+	var daysErr error
+	if v := get("DECISION_SERVICE_DAYS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 365 {
+			daysErr = fmt.Errorf("DECISION_SERVICE_DAYS %q is not a whole number of days from 1 to 365", v)
+		} else {
+			c.DecisionDays = n
+		}
+	} else if needs.Table == routes.WriteTable {
+		daysErr = errors.New("DECISION_SERVICE_DAYS is not set")
+	}
+	return c, errors.Join(c.Check(needs), daysErr)
 }
 
 // Check reports every setting a function with these needs lacks or has wrong.

@@ -17,7 +17,7 @@ func TestDeployedStageHasNoDefaults(t *testing.T) {
 	if err == nil {
 		t.Fatal("a prod function without settings loaded")
 	}
-	for _, want := range []string{"TABLE_NAME", "USER_POOL_ID", "USER_POOL_CLIENT_ID", "PORTAL_URL"} {
+	for _, want := range []string{"TABLE_NAME", "USER_POOL_ID", "USER_POOL_CLIENT_ID", "PORTAL_URL", "DECISION_SERVICE_DAYS"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not name %s: %v", want, err)
 		}
@@ -56,18 +56,18 @@ func TestLocalDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.TableName != "karta" || c.PortalURL != "http://127.0.0.1:3000/portal" || c.LogLevel != "info" {
+	if c.TableName != "karta" || c.PortalURL != "http://127.0.0.1:3000/portal" || c.LogLevel != "info" || c.DecisionDays != 14 {
 		t.Fatalf("local defaults not applied: %+v", c)
 	}
 }
 
 func TestDeployedRules(t *testing.T) {
 	base := map[string]string{"STAGE": "prod", "TABLE_NAME": "t", "USER_POOL_ID": "p", "USER_POOL_CLIENT_ID": "c",
-		"PORTAL_URL": "https://karta.example/portal", "SIGNING_KEY_ID": "k"}
+		"PORTAL_URL": "https://karta.example/portal", "SIGNING_KEY_ID": "k", "DECISION_SERVICE_DAYS": "21"}
 	if _, err := Load(env(base), writerWithIdentity); err != nil {
 		t.Fatal(err)
 	}
-	for k, v := range map[string]string{"PORTAL_URL": "http://karta.example", "QR_SIGNING_KEY": "x", "LOG_LEVEL": "loud"} {
+	for k, v := range map[string]string{"PORTAL_URL": "http://karta.example", "QR_SIGNING_KEY": "x", "LOG_LEVEL": "loud", "DECISION_SERVICE_DAYS": "0"} {
 		m := map[string]string{}
 		for a, b := range base {
 			m[a] = b

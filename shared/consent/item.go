@@ -17,3 +17,10 @@ type Consent struct {
 	AcceptedAt  *time.Time `dynamodbav:"acceptedAt,omitempty"`
 	WithdrawnAt *time.Time `dynamodbav:"withdrawnAt,omitempty"`
 }
+
+// Stands reports whether the consent is an acceptance of the clause's current
+// version: a clause whose text changed since (a new version) is not accepted
+// until it is accepted again (R7, R11.3). Nothing is blocked by that alone.
+func (c *Consent) Stands(currentVersion int) bool {
+	return c != nil && c.Accepted && c.Version >= currentVersion
+}

@@ -38,6 +38,9 @@ type Entry struct {
 	Active    bool           `dynamodbav:"active" json:"active"`
 	Order     int            `dynamodbav:"order" json:"-"`
 	Fields    map[string]any `dynamodbav:"fields,omitempty" json:"-"`
+	// Revision counts the operators' changes; every change is conditioned on
+	// the one it was decided on (seeded entries start without one: 0).
+	Revision int `dynamodbav:"revision,omitempty" json:"-"`
 }
 
 // Clause is a consent clause.
@@ -51,6 +54,8 @@ type Clause struct {
 	Version   int    `dynamodbav:"version" json:"version"`
 	Active    bool   `dynamodbav:"active" json:"-"`
 	Order     int    `dynamodbav:"order" json:"-"`
+	// Revision counts the operators' changes (Version counts the text's).
+	Revision int `dynamodbav:"revision,omitempty" json:"-"`
 }
 
 // List reads a dictionary's active entries in their order: one Query.

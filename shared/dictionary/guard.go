@@ -97,3 +97,20 @@ func CachedAll(ctx context.Context, t *store.Table, kind string) ([]Entry, error
 	entryCache.kinds[kind] = cachedEntries{es, now}
 	return es, nil
 }
+
+// forget drops this instance's cached entries of a kind after it changed
+// one: the instance that made a change never serves the old entry. Other
+// instances keep theirs for at most clauseCacheTTL (a minute); the commit
+// conditions above catch what matters (a retired entry, a new version of a
+// mandatory clause) at once, wherever the cache is.
+func forget(kind string) {
+	if kind == ConsentClauses {
+		clauseCache.Lock()
+		clauseCache.clauses = nil
+		clauseCache.Unlock()
+		return
+	}
+	entryCache.Lock()
+	delete(entryCache.kinds, kind)
+	entryCache.Unlock()
+}

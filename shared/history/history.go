@@ -12,4 +12,6 @@ type Event struct {
 	At      time.Time `dynamodbav:"at" json:"at"`
 	Actor   string    `dynamodbav:"actor" json:"actor"`
 	Comment string    `dynamodbav:"comment,omitempty" json:"comment,omitempty"`
+	// Fields are what a return for correction asks the resident to fix.
+	Fields []string `dynamodbav:"fields,omitempty" json:"fields,omitempty"`
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/kartamieszkanca/platform/shared/linktoken"
 	"github.com/kartamieszkanca/platform/shared/password"
 	"github.com/kartamieszkanca/platform/shared/platform"
+	"github.com/kartamieszkanca/platform/shared/profile"
 	"github.com/kartamieszkanca/platform/shared/store"
 )
 
@@ -111,6 +112,7 @@ func Accept(d *platform.Deps) httpapi.Handler {
 			store.Cond(expression.Name("invitationHash").Equal(expression.Value(hash)).
 				And(expression.Name("status").Equal(expression.Value(account.Pending)))),
 			auth.ErrTokenInvalid)
+		profile.IndexAccount(tx, tok.ProfileID, sub, tok.Email)
 		// The link proved the address: Cognito marks it verified.
 		identity.AfterVerifyEmail(tx, now, tok.Email)
 		return httpapi.NoContent().With(tx), nil

@@ -117,6 +117,8 @@ func Add(d *platform.Deps) httpapi.Handler {
 		}
 		countMember(tx, acc.HouseholdID)
 		tx.Create(p, nil)
+		// Operators find the member by name (and the invited address) (R11.2).
+		profile.Index(tx, p, p.Email)
 		return httpapi.JSON(http.StatusCreated, profile.ToView(p)).With(tx), nil
 	})
 }
@@ -293,6 +295,13 @@ func Edit(d *platform.Deps) httpapi.Handler {
 			upd = invitationUpdate(tx, old, p, upd)
 		}
 		tx.Change(p.Key, p.Version, upd, nil, errChanged)
+		// The resident index follows the names (R11.2): written whole while the
+		// member has no login (its e-mail is the invited one), renamed after.
+		if p.AccountID == "" {
+			profile.Index(tx, p, p.Email)
+		} else {
+			profile.Rename(tx, p.HouseholdID, p.ProfileID, &p.FirstName, &p.LastName, &p.BirthDate, &profile.IndexEntry{})
+		}
 		return httpapi.JSON(200, profile.ToView(p)).With(tx), nil
 	})
 }

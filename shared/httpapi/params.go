@@ -21,6 +21,10 @@ var PathIDs = map[string]PathID{
 	"identifierId": {store.IsID, "No such identifier."},
 	// A dictionary's name; the handler answers 404 for any it does not publish.
 	"kind": {isName, "No such dictionary."},
+	// A dictionary entry's id: a short slug (dictionary.idShape).
+	"id": {isEntryID, "No such dictionary entry."},
+	// An account's id is its Cognito sub (a UUID).
+	"accountId": {isAccountID, "No such account."},
 	// A resident's case is named like an application (its owner's profile id
 	// and a ULID); a broadcast, which no profile owns, by its ULID alone.
 	"caseId": {func(s string) bool { return isOwnedID(s) || store.IsID(s) }, "No such case."},
@@ -57,6 +61,19 @@ func isEntryID(s string) bool {
 	}
 	for _, r := range s {
 		if (r < 'a' || r > 'z') && (r < '0' || r > '9') && r != '-' && r != '_' {
+			return false
+		}
+	}
+	return true
+}
+
+// isAccountID: letters, digits and hyphens, at most 64 (a Cognito sub).
+func isAccountID(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') && (r < '0' || r > '9') && r != '-' {
 			return false
 		}
 	}

@@ -19,6 +19,10 @@ const (
 	AppSubmitted    = "application_submitted"
 	AppAccepted     = "application_accepted"
 	AppRejected     = "application_rejected"
+	// AppReturned asks the resident to correct and resubmit (R15.7).
+	AppReturned = "application_returned"
+	// StaffInvitation carries a new staff member's link to set a password.
+	StaffInvitation = "staff_invitation"
 	CardReady       = "card_ready"
 	CaseMessage     = "case_message"
 	// EntitlementExpiry lists a recipient's entitlements with a reminder or

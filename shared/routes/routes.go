@@ -255,7 +255,7 @@ var All = []Route{
 	{Method: "GET", Path: "/profiles/{profileId}/benefits", Function: "list-benefits", Access: Resident, Needs: rd, Members: true, Summary: "The benefits the profile used"},
 
 	{Method: "GET", Path: "/operator/applications", Function: "list-review-queue", Access: Operators, Needs: rd, Summary: "The review queue, oldest first"},
-	{Method: "GET", Path: "/operator/applications/{applicationId}", Function: "get-review-application", Access: Operators, Needs: Needs{Table: ReadTable, FilesRead: true}, Summary: "An application with the resident's data and files"},
+	{Method: "GET", Path: "/operator/applications/{applicationId}", Function: "get-review-application", Access: Operators, Needs: Needs{Table: WriteTable, FilesRead: true}, Summary: "An application with the resident's data and files"},
 	{Method: "POST", Path: "/operator/applications/{applicationId}/review", Function: "start-review", Access: Operators, Needs: rw, Summary: "Take an application into review"},
 	{Method: "POST", Path: "/operator/applications/{applicationId}/decision", Function: "decide-application", Access: Operators, Needs: Needs{Table: WriteTable, FilesRead: true}, Summary: "Accept or reject an application"},
 	{Method: "POST", Path: "/operator/cards/{cardId}/status", Function: "set-card-status", Access: Operators, Needs: rw, Summary: "Move a physical card to ready for pickup or active"},
@@ -269,10 +269,22 @@ var All = []Route{
 	{Method: "POST", Path: "/profiles/{profileId}/cases/{caseId}/messages", Function: "reply-case", Access: Resident, Needs: filesRW, Idempotent: true, Summary: "Write in a case"},
 	{Method: "GET", Path: "/operator/cases", Function: "list-operator-cases", Access: Operators, Needs: rd, Summary: "The city's inbox of cases"},
 	{Method: "POST", Path: "/operator/cases", Function: "create-operator-case", Access: Operators, Needs: rw, Idempotent: true, Summary: "Write to one resident or to every resident"},
-	{Method: "GET", Path: "/operator/cases/{caseId}", Function: "get-operator-case", Access: Operators, Needs: Needs{Table: ReadTable, FilesRead: true}, Summary: "A case with its newest messages and attachment links"},
-	{Method: "GET", Path: "/operator/cases/{caseId}/messages", Function: "list-operator-case-messages", Access: Operators, Needs: Needs{Table: ReadTable, FilesRead: true}, Summary: "Older messages of a case, for operators"},
+	{Method: "GET", Path: "/operator/cases/{caseId}", Function: "get-operator-case", Access: Operators, Needs: Needs{Table: WriteTable, FilesRead: true}, Summary: "A case with its newest messages and attachment links"},
+	{Method: "GET", Path: "/operator/cases/{caseId}/messages", Function: "list-operator-case-messages", Access: Operators, Needs: Needs{Table: WriteTable, FilesRead: true}, Summary: "Older messages of a case, for operators"},
 	{Method: "POST", Path: "/operator/cases/{caseId}/messages", Function: "reply-operator-case", Access: Operators, Needs: rw, Idempotent: true, Summary: "Answer a resident's case"},
 	{Method: "POST", Path: "/operator/cases/{caseId}/close", Function: "close-case", Access: Operators, Needs: rw, Summary: "Close a case"},
+
+	{Method: "GET", Path: "/operator/dictionaries/{kind}", Function: "list-dictionary-entries", Access: Operators, Needs: rd, Summary: "A dictionary's entries, retired ones too"},
+	{Method: "POST", Path: "/operator/dictionaries/{kind}", Function: "create-dictionary-entry", Access: Operators, Needs: rw, Summary: "Add a dictionary entry"},
+	{Method: "GET", Path: "/operator/dictionaries/{kind}/{id}", Function: "get-dictionary-entry", Access: Operators, Needs: rd, Summary: "One dictionary entry"},
+	{Method: "PUT", Path: "/operator/dictionaries/{kind}/{id}", Function: "update-dictionary-entry", Access: Operators, Needs: rw, Summary: "Change a dictionary entry (a clause's new text is a new version)"},
+	{Method: "DELETE", Path: "/operator/dictionaries/{kind}/{id}", Function: "retire-dictionary-entry", Access: Operators, Needs: rw, Summary: "Retire a dictionary entry"},
+	{Method: "GET", Path: "/operator/residents", Function: "search-residents", Access: Operators, Needs: rd, Summary: "Find residents by e-mail, card number or name"},
+	{Method: "GET", Path: "/operator/residents/{profileId}", Function: "get-resident", Access: Operators, Needs: Needs{Table: WriteTable, FilesRead: true}, Summary: "A resident's record (the view is audited)"},
+	{Method: "GET", Path: "/operator/audit", Function: "list-audit", Access: Operators, Needs: rd, Summary: "The audit trail of operators' actions and views"},
+	{Method: "POST", Path: "/operator/staff", Function: "invite-staff", Access: Operators, Needs: rwID, Summary: "Invite an operator, partner or inspector"},
+	{Method: "GET", Path: "/operator/staff", Function: "list-staff", Access: Operators, Needs: rd, Summary: "The staff accounts"},
+	{Method: "DELETE", Path: "/operator/staff/{accountId}", Function: "disable-staff", Access: Operators, Needs: rw, Summary: "Disable a staff account"},
 }
 
 // Job is a function that no route calls: stream consumers and schedules.

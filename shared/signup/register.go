@@ -180,11 +180,14 @@ func created(d *platform.Deps, claim *auth.Claim, sub string, b *registerBody, c
 	lost := httpapi.Instead(httpapi.Accepted())
 	claim.Settle(tx, sub, lost)
 	tx.Create(acc, lost)
-	tx.Create(&profile.Profile{
+	prof := &profile.Profile{
 		Key: store.ProfileKey(profileID, profileID), ProfileID: profileID, HouseholdID: profileID, AccountID: sub,
 		FirstName: b.FirstName, LastName: b.LastName, BirthDate: b.BirthDate, Status: account.Pending,
 		Head: true, CreatedAt: now, Version: 1,
-	}, nil)
+	}
+	tx.Create(prof, nil)
+	// Operators find the resident by name or e-mail from the start (R11.2).
+	profile.Index(tx, prof, email)
 	accepted := map[string]bool{}
 	for _, a := range b.Consents {
 		accepted[a.ClauseID] = a.Accepted

@@ -110,8 +110,10 @@ const (
 // everything the application rules look at ("APP#" < "BLOB#" < "CARD#" <
 // "CARDHOLDER#IDCOUNT#" < "CARDHOLDER#IDENT#" < "CARDHOLDER#PKG#" <
 // "CARDHOLDER#PKG$"). The identifiers in between are few (a type's limit).
+// The range starts at the profile's resident index entries ("@RESIDENT#",
+// before "APP#"): a data change's acceptance changes them with the names.
 const (
-	SubjectFrom = ApplicationSKPrefix
+	SubjectFrom = ResidentFrom
 	SubjectTo   = EntitlementRangeEnd
 )
 
@@ -308,3 +310,53 @@ func RevocationTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:0
 func RateKey(function, by, subject string) Key {
 	return Key{"RATE#" + function + "#" + by + "#" + Hash(subject), "RATE"}
 }
+
+// The resident index (package resident): a profile's search entries, kept in
+// the transaction that writes the profile's names. Two entries per profile,
+// in its own partition, sorting before "APP#" ("@" < "A") so the operators'
+// view of a resident reads them with the applications, cards and holder
+// items in one Query (ResidentFrom to HolderRangeEnd):
+//
+//   - @RESIDENT#L: GSI1 RESNAME#<first letter> / "<last> <first>#<profileId>"
+//     (folded), and GSI2 RESEMAIL#<e-mail> / <profileId> when the profile has
+//     an account's e-mail;
+//   - @RESIDENT#F: GSI1 RESNAME#<first letter> / "<first> <last>#<profileId>".
+//
+// A name typed either way round finds the person by a prefix Query.
+const (
+	ResidentSKPrefix = "@RESIDENT#"
+	// ResidentFrom starts a profile's range of index entries and owned items.
+	ResidentFrom = ResidentSKPrefix
+)
+
+// ResidentIndexKey is one of a profile's search entries (form "L" or "F").
+func ResidentIndexKey(profileID, form string) Key {
+	return Key{ProfilePK(profileID), ResidentSKPrefix + form}
+}
+
+// ResidentNamePK is GSI1's partition of the names that start with a letter
+// (folded); a name that starts with anything else is under "_".
+func ResidentNamePK(letter string) string { return "RESNAME#" + letter }
+
+// ResidentEmailPK is GSI2's partition of a profile's account e-mail.
+func ResidentEmailPK(email string) string { return "RESEMAIL#" + NormalizeEmail(email) }
+
+// AuditKey is one entry of the audit trail (package audit): operators'
+// actions and views, in a partition per month of the city's records, newest
+// last ("<at>#<ulid>"). GSI1 AUDITP#<profileId> lists a resident's entries
+// (their export's "who looked at my data"), GSI2 AUDITA#<accountId> an
+// operator's; both sorted by the same "<at>#<ulid>".
+func AuditKey(month, sk string) Key { return Key{AuditPK(month), sk} }
+
+// AuditPK is the partition of a month's audit entries ("2026-12").
+func AuditPK(month string) string { return "AUDIT#" + month }
+
+// AuditProfilePK is GSI1's partition of the audit entries about a profile.
+func AuditProfilePK(profileID string) string { return "AUDITP#" + profileID }
+
+// AuditActorPK is GSI2's partition of an operator's audit entries.
+func AuditActorPK(accountID string) string { return "AUDITA#" + accountID }
+
+// StaffPK is GSI1's partition of the staff accounts (operators, partners,
+// inspectors), sorted by e-mail: the operators' staff list.
+const StaffPK = "STAFF"

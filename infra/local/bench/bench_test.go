@@ -75,7 +75,7 @@ func BenchmarkLoadDeps(b *testing.B) {
 	dir := b.TempDir()
 	for k, v := range map[string]string{
 		"STAGE": "bench", "TABLE_NAME": "karta-bench", "USER_POOL_ID": "eu-central-1_Bench0000", "USER_POOL_CLIENT_ID": "benchclient",
-		"PORTAL_URL": "https://karta.example/portal", "AWS_REGION": "eu-central-1",
+		"PORTAL_URL": "https://karta.example/portal", "DECISION_SERVICE_DAYS": "14", "AWS_REGION": "eu-central-1",
 		"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_EC2_METADATA_DISABLED": "true",
 		"AWS_CONFIG_FILE": filepath.Join(dir, "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
 	} {

@@ -62,6 +62,7 @@ func functionEnv(sink string) []string {
 		"FILES_BUCKET=karta-bench-files",
 		"MAIL_FROM=Karta Mieszkańca <no-reply@karta.example>",
 		"PORTAL_URL=https://karta.example/portal",
+		"DECISION_SERVICE_DAYS=14",
 		"SIGNING_KEY_ID=arn:aws:kms:eu-central-1:123456789012:key/00000000-0000-4000-8000-000000000000",
 		"LOG_LEVEL=error",
 		"AWS_REGION=eu-central-1",

@@ -1,4 +1,7 @@
-package benefit
+// Package textfold is the one search form of human text (names, partners):
+// lower case, without diacritics, spaces collapsed. Benefits and the
+// resident index store it; queries are folded the same way.
+package textfold
 
 import (
 	"strings"

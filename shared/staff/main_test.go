@@ -1,0 +1,9 @@
+package staff_test
+
+import (
+	"testing"
+
+	"github.com/kartamieszkanca/platform/infra/local/testenv"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
