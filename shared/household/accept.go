@@ -19,17 +19,6 @@ import (
 	"github.com/kartamieszkanca/platform/shared/store"
 )
 
-type acceptBody struct {
-	Token             string `json:"token"`
-	NewPassword       string `json:"newPassword"`
-	NewPasswordRepeat string `json:"newPasswordRepeat"`
-}
-
-func (b *acceptBody) Validate(c *httpapi.Checks) {
-	c.Required("token", b.Token)
-	password.CheckRepeated(c, b.NewPassword, b.NewPasswordRepeat)
-}
-
 var errHouseholdBlocked = apierr.New(apierr.AccountBlocked, "The household is blocked; the invitation can be accepted once it is lifted.")
 
 // registration is the id an invited member's identity carries
@@ -48,7 +37,7 @@ func registration(profileID string) string { return "invitation." + profileID }
 // or unknown link is 410 token_invalid, and so is an address that has an
 // account by now.
 func Accept(d *platform.Deps) httpapi.Handler {
-	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *acceptBody) (*httpapi.Response, error) {
+	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *password.NewPasswordBody) (*httpapi.Response, error) {
 		t := store.Of(d)
 		tok, hash, err := auth.ReadToken(ctx, t, b.Token, linktoken.PurposeInvitation)
 		if err != nil {

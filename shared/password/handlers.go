@@ -31,13 +31,15 @@ func Check(c *httpapi.Checks, field, pw string, userInputs ...string) {
 	}
 }
 
-type newPasswordBody struct {
+// NewPasswordBody is a link token with a new password, typed twice: the body
+// of a reset and of an invitation's acceptance.
+type NewPasswordBody struct {
 	Token             string `json:"token"`
 	NewPassword       string `json:"newPassword"`
 	NewPasswordRepeat string `json:"newPasswordRepeat"`
 }
 
-func (b *newPasswordBody) Validate(c *httpapi.Checks) {
+func (b *NewPasswordBody) Validate(c *httpapi.Checks) {
 	c.Required("token", b.Token)
 	CheckRepeated(c, b.NewPassword, b.NewPasswordRepeat)
 }
@@ -58,7 +60,7 @@ func CheckRepeated(c *httpapi.Checks, pw, repeat string) {
 // session and every other link ends and the owner is told. A superseded link
 // answers 410 and changes nothing anywhere.
 func Reset(d *platform.Deps) httpapi.Handler {
-	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *newPasswordBody) (*httpapi.Response, error) {
+	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *NewPasswordBody) (*httpapi.Response, error) {
 		t := store.Of(d)
 		tok, hash, err := auth.ReadToken(ctx, t, b.Token, linktoken.PurposeReset)
 		if err != nil {
