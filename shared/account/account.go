@@ -16,6 +16,8 @@ const (
 	Active  = "active"
 	Blocked = "blocked"
 	Deleted = "deleted"
+	// Erasing: an erasure has begun (package erasure); nobody logs in again.
+	Erasing = "erasing"
 )
 
 // Account is a Cognito identity's state in the platform: the gate every
@@ -86,6 +88,8 @@ func (c *EmailClaim) Registering() bool { return c.State == ClaimRegistering }
 // so signing out works the same with or without Cognito's global sign-out.
 type Session struct {
 	store.Key
+	// Index2 lists the session under its account (erasure, export).
+	store.Index2
 	AccountID string `dynamodbav:"accountId"`
 	CreatedAt int64  `dynamodbav:"createdAt"`
 	TTL       int64  `dynamodbav:"ttl"`

@@ -24,6 +24,10 @@ const (
 	// EntitlementExpiry lists a recipient's entitlements with a reminder or
 	// expiry notice due (the daily job).
 	EntitlementExpiry = "entitlement_expiry"
+	// Erased confirms an erasure to the address of each erased account (R7.2).
+	Erased = "account_erased"
+	// ComingOfAge tells a head that a child without an e-mail turns 18 (R15.6).
+	ComingOfAge = "coming_of_age"
 )
 
 // DefaultLang is the language of every mail unless the recipient chose another.
@@ -37,6 +41,7 @@ const outboxTTL = 30 * 24 * time.Hour
 func Enqueue(tx *store.Tx, now time.Time, id, name, to string, data map[string]string, onDuplicate error) {
 	tx.Create(&Item{
 		Key:       store.OutboxKey(id),
+		Index2:    store.Index2{GSI2PK: store.MailToPK(to), GSI2SK: store.OutboxKey(id).PK},
 		ID:        id,
 		Template:  name,
 		To:        to,
@@ -52,6 +57,7 @@ func Enqueue(tx *store.Tx, now time.Time, id, name, to string, data map[string]s
 func EnqueueToAccount(tx *store.Tx, now time.Time, id, name, accountID string, data map[string]string, onDuplicate error) {
 	tx.Create(&Item{
 		Key:       store.OutboxKey(id),
+		Index2:    store.OwnerIndex(accountID, store.OutboxKey(id)),
 		ID:        id,
 		Template:  name,
 		ToAccount: accountID,
@@ -60,4 +66,20 @@ func EnqueueToAccount(tx *store.Tx, now time.Time, id, name, accountID string, d
 		CreatedAt: now.UTC(),
 		TTL:       now.Add(outboxTTL).Unix(),
 	}, onDuplicate)
+}
+
+// EnqueueForgotten is Enqueue for a mail whose record must keep nothing of
+// its recipient once sent (the confirmation of an erasure).
+func EnqueueForgotten(tx *store.Tx, now time.Time, id, name, to string, data map[string]string) {
+	tx.Create(&Item{
+		Key:       store.OutboxKey(id),
+		ID:        id,
+		Template:  name,
+		To:        to,
+		Lang:      DefaultLang,
+		Data:      data,
+		CreatedAt: now.UTC(),
+		TTL:       now.Add(outboxTTL).Unix(),
+		Forget:    true,
+	}, nil)
 }
