@@ -13,6 +13,7 @@ import (
 	"github.com/kartamieszkanca/platform/shared/dictionary"
 	"github.com/kartamieszkanca/platform/shared/entitlement"
 	"github.com/kartamieszkanca/platform/shared/entry"
+	"github.com/kartamieszkanca/platform/shared/erasure"
 	"github.com/kartamieszkanca/platform/shared/health"
 	"github.com/kartamieszkanca/platform/shared/identifier"
 	"github.com/kartamieszkanca/platform/shared/mail"
@@ -42,6 +43,8 @@ var HTTP = map[string]entry.HTTPFactory{
 	"put-account-phone":    phone.Put,
 	"delete-account-phone": phone.Delete,
 	"change-password":      password.Change,
+	"delete-account":       erasure.DeleteAccount,
+	"export-account":       erasure.Export,
 	"list-profiles":        profile.List,
 	"get-profile":          profile.Get,
 
