@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -122,8 +123,15 @@ type Engine struct {
 
 // EngineOf is the engine with the function's clients.
 func EngineOf(d *platform.Deps) *Engine {
-	return &Engine{Table: store.Of(d), Files: upload.S3(d), Bucket: d.Config.FilesBucket, Users: identity.Of(d), Log: d.Log}
+	e := &Engine{Table: store.Of(d), Files: upload.S3(d), Bucket: d.Config.FilesBucket, Users: identity.Of(d), Log: d.Log}
+	if f := afterStep.Load(); f != nil {
+		e.After = *f
+	}
+	return e
 }
+
+// afterStep is a fault the tests inject into the task runner's engines.
+var afterStep atomic.Pointer[func(Step) error]
 
 // Tasks are the erasure's task handlers (the task runner runs them).
 func Tasks(d *platform.Deps) map[string]task.Handler {
@@ -175,8 +183,7 @@ func (e *Engine) Run(ctx context.Context, jobID string) error {
 // advance records a finished step, conditioned on the step it finished (a
 // second runner of the same job cannot move it twice).
 func (e *Engine) advance(ctx context.Context, job *Job, from, to Step) error {
-	upd := expression.Set(expression.Name("step"), expression.Value(to)).
-		Set(expression.Name("counts"), expression.Value(job.Counts))
+	upd := expression.Set(expression.Name("step"), expression.Value(to))
 	if to == StepDone {
 		now := e.Table.Now().UTC()
 		// The record of an erasure names nobody: its ids go, its counts stay.
@@ -184,6 +191,9 @@ func (e *Engine) advance(ctx context.Context, job *Job, from, to Step) error {
 			Set(expression.Name("ttl"), expression.Value(now.Add(365*24*time.Hour).Unix())).
 			Remove(expression.Name("accounts")).Remove(expression.Name("profiles")).Remove(expression.Name("householdId"))
 	}
+	// The step's own mark is counted with it.
+	job.Counts["writes"]++
+	upd = upd.Set(expression.Name("counts"), expression.Value(job.Counts))
 	err := e.Table.Update(ctx, job.Key, upd, store.Cond(expression.Name("step").Equal(expression.Value(from))), errMoved)
 	if err != nil {
 		return err
@@ -202,6 +212,7 @@ func (e *Engine) step(ctx context.Context, job *Job, s Step) error {
 	if err != nil {
 		return err
 	}
+	job.Counts["reads"] += h.Reads
 	if s == StepUsers {
 		for _, a := range h.Accounts {
 			if a.Email == "" {
@@ -220,6 +231,7 @@ func (e *Engine) step(ctx context.Context, job *Job, s Step) error {
 			return nil
 		}
 		err := e.Table.Commit(ctx, tx)
+		job.Counts["writes"]++
 		tx = &store.Tx{}
 		return err
 	}
