@@ -10,6 +10,7 @@ import (
 	"github.com/kartamieszkanca/platform/shared/card"
 	"github.com/kartamieszkanca/platform/shared/cardqr"
 	"github.com/kartamieszkanca/platform/shared/cases"
+	"github.com/kartamieszkanca/platform/shared/comingofage"
 	"github.com/kartamieszkanca/platform/shared/dictionary"
 	"github.com/kartamieszkanca/platform/shared/entitlement"
 	"github.com/kartamieszkanca/platform/shared/entry"
@@ -20,6 +21,7 @@ import (
 	"github.com/kartamieszkanca/platform/shared/password"
 	"github.com/kartamieszkanca/platform/shared/phone"
 	"github.com/kartamieszkanca/platform/shared/profile"
+	"github.com/kartamieszkanca/platform/shared/retention"
 	"github.com/kartamieszkanca/platform/shared/signup"
 	"github.com/kartamieszkanca/platform/shared/taskrunner"
 	"github.com/kartamieszkanca/platform/shared/upload"
@@ -96,6 +98,8 @@ var HTTP = map[string]entry.HTTPFactory{
 // Jobs holds the scheduled jobs by function name.
 var Jobs = map[string]entry.JobFactory{
 	entitlement.ExpiryJobName: entitlement.ExpiryJob,
+	retention.JobName:         retention.Job,
+	comingofage.JobName:       comingofage.Job,
 }
 
 // Streams holds the stream consumers by function name.

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/kartamieszkanca/platform/shared/routes"
@@ -29,7 +30,13 @@ type Config struct {
 	QRSigningKey string
 	// LogLevel: debug, info, warn, error.
 	LogLevel string
+	// DocumentRetentionDays: application documents are deleted this many
+	// days after the decision (R15.5; DOCUMENT_RETENTION_DAYS, default 30).
+	DocumentRetentionDays int
 }
+
+// DefaultDocumentRetentionDays is R15.5's default.
+const DefaultDocumentRetentionDays = 30
 
 // Local is the stage of the local stack (make dev, make test): the only one
 // with defaults.
@@ -71,6 +78,14 @@ func Load(getenv func(string) string, needs routes.Needs) (Config, error) {
 	}
 	if c.LogLevel == "" {
 		c.LogLevel = "info"
+	}
+	c.DocumentRetentionDays = DefaultDocumentRetentionDays
+	if v := get("DOCUMENT_RETENTION_DAYS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 3650 {
+			return c, fmt.Errorf("DOCUMENT_RETENTION_DAYS %q is not a number of days from 1 to 3650", v)
+		}
+		c.DocumentRetentionDays = n
 	}
 	return c, c.Check(needs)
 }
