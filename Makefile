@@ -12,7 +12,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_CLI_TELEMETRY := 1
 export CDK_DISABLE_VERSION_CHECK := 1
 
-.PHONY: help deps dev test test-go test-infra cover build bench invoke lint functions synth deploy clean
+.PHONY: help deps dev test test-go test-infra cover build bench load fuzz invoke events lint functions synth deploy clean
 
 help:
 	@echo "make dev      run the platform locally (API on :3000, mail inbox on :8005)"
@@ -20,7 +20,10 @@ help:
 	@echo "make cover    coverage of shared/... by the emulator tests, per package"
 	@echo "make build    build every function as an arm64 bootstrap under build/functions/"
 	@echo "make bench    measure binary sizes, init times and round trips into docs/performance.md"
+	@echo "make load     a minute of mixed load (vegeta) against the local stack: 5xx, lost writes, p99"
+	@echo "make fuzz     every fuzz target for FUZZTIME (30s) each, on the emulators"
 	@echo "make invoke   run one function with an event: make invoke FN=health EVENT=events/health.json"
+	@echo "make events   write the missing sample events (every function has one) from the route table and openapi.yaml"
 	@echo "make lint     gofmt, go vet, staticcheck"
 	@echo "make synth    write the CDK cloud assembly to cdk.out/ (no AWS account needed)"
 	@echo "make deploy   deploy with the CDK CLI (see infra/cdk/README.md)"
@@ -59,10 +62,32 @@ build:
 
 bench: deps
 	$(GO) run ./infra/local/cmd/localstack run -- $(GO) run ./infra/local/cmd/bench -out docs/performance.md
+	$(MAKE) load
+
+# A minute of mixed load at a fixed rate (vegeta): 0 5xx, 0 lost writes, p99;
+# its figures go into docs/performance.md and .json beside make bench's.
+load: deps
+	KARTA_LOAD=1 $(GO) run ./infra/local/cmd/localstack run -- $(GO) test -count=1 -v -timeout 20m -run TestLoad ./infra/local/load/
 
 invoke: deps
 	@test -n "$(FN)" -a -n "$(EVENT)" || { echo "usage: make invoke FN=<function> EVENT=events/<file>.json"; exit 2; }
 	$(GO) run ./infra/local/cmd/localstack run -- $(GO) run ./infra/local/cmd/invoke $(FN) $(EVENT)
+
+# Every fuzz target (body decoders through every route, path ids, the JSON
+# decoder) explored for FUZZTIME each; `make test` runs their seeds.
+FUZZTIME ?= 30s
+fuzz: deps
+	$(GO) run ./infra/local/cmd/localstack run -- bash -c 'set -e; \
+	  for file in $$(grep -rl --include="*_test.go" "^func Fuzz" shared infra events clients); do \
+	    for target in $$(sed -n "s/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p" $$file); do \
+	      echo "== $$target ($$(dirname $$file))"; \
+	      $(GO) test -run "^$$" -fuzz "^$$target$$" -fuzztime $(FUZZTIME) -parallel 2 ./$$(dirname $$file); \
+	    done; \
+	  done'
+
+# A sample event for every function that has none (routes, streams, jobs).
+events:
+	$(GO) run ./infra/local/cmd/events events
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi

@@ -15,8 +15,20 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/kartamieszkanca/platform/shared/entitlement"
+	"github.com/kartamieszkanca/platform/shared/httpapi"
 	"github.com/kartamieszkanca/platform/shared/routes"
 )
+
+// Every function, route or job, has a sample event (`make invoke` runs any of
+// them); `make events` writes the missing ones from the route table and the
+// contract's examples.
+func TestEveryFunctionHasAnEvent(t *testing.T) {
+	for _, name := range routes.Functions() {
+		if _, err := os.Stat(name + ".json"); err != nil {
+			t.Errorf("events/%s.json is missing: run make events", name)
+		}
+	}
+}
 
 func TestSampleEvents(t *testing.T) {
 	files, err := filepath.Glob("*.json")
@@ -97,6 +109,11 @@ func checkHTTP(t *testing.T, ev events.APIGatewayV2HTTPRequest) {
 	}
 	if !maps.Equal(params, ev.PathParameters) {
 		t.Errorf("pathParameters %v, want %v", ev.PathParameters, params)
+	}
+	for name, v := range params {
+		if id, ok := httpapi.PathIDs[name]; !ok || !id.Valid(v) {
+			t.Errorf("path parameter %s=%q is not of the shape the adapter admits (it would answer 404)", name, v)
+		}
 	}
 	var claims map[string]string
 	if a := rc.Authorizer; a != nil && a.JWT != nil {

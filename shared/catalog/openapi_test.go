@@ -5,6 +5,7 @@ import (
 	"os"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -177,6 +178,10 @@ func TestOpenAPIRoutes(t *testing.T) {
 				}
 			} else if !hasScheme(security, "bearerAuth") {
 				t.Errorf("route needs a token (access %s) but its security %v lacks bearerAuth", r.Access, security)
+			} else if groups := security[0]["bearerAuth"]; !slices.Equal(groups, r.Access.Groups()) && len(groups)+len(r.Access.Groups()) > 0 {
+				// The groups in the security requirement are what generators
+				// and the reference page show; x-access is this project's own.
+				t.Errorf("security bearerAuth lists %v; set it to the groups access %s admits: %v", groups, r.Access, r.Access.Groups())
 			}
 			if op.Idempotent != r.Idempotent {
 				t.Errorf("x-idempotent is %v but the route's Idempotent is %v; make them agree", op.Idempotent, r.Idempotent)

@@ -181,3 +181,27 @@ func TestText(t *testing.T) {
 		t.Errorf("an address with a bidi override: %+v", ch.fields)
 	}
 }
+
+// FuzzPathIDs: no path parameter, of any name and value, makes a shape check
+// panic; what one admits is short enough for a key (DynamoDB refuses keys over
+// 1 KB with a server error) and has no separator of the key shapes.
+func FuzzPathIDs(f *testing.F) {
+	for name := range PathIDs {
+		for _, v := range []string{"me", "01J9Z3K7Q8X4YV2N6M5T0B1C2D", "01J9Z3K7Q8X4YV2N6M5T0B1C2D.01J9Z5M2N3P4Q5R6S7T8V9W0X1",
+			"pickup-points", "", "..", "a#b", strings.Repeat("a", 2000)} {
+			f.Add(name, v)
+		}
+	}
+	f.Fuzz(func(t *testing.T, name, v string) {
+		id, ok := PathIDs[name]
+		if !ok {
+			return
+		}
+		if !id.Valid(v) {
+			return
+		}
+		if len(v) > 200 || strings.ContainsAny(v, "#\x00/") {
+			t.Fatalf("%s admits %q", name, v)
+		}
+	})
+}

@@ -42,6 +42,8 @@ type Gateway struct {
 	jobs     map[string]func(context.Context, json.RawMessage) (any, error)
 	// Portal serves the local portal pages under /portal/ when set.
 	Portal http.Handler
+	// Docs serves the API reference under /docs when set.
+	Docs http.Handler
 }
 
 // New fetches the pool's JWKS (once: cognito-local never rotates its key) and
@@ -77,6 +79,10 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	if g.Portal != nil && strings.HasPrefix(req.URL.Path, "/portal/") {
 		g.Portal.ServeHTTP(w, req)
+		return
+	}
+	if g.Docs != nil && (req.URL.Path == "/docs" || strings.HasPrefix(req.URL.Path, "/docs/")) {
+		g.Docs.ServeHTTP(w, req)
 		return
 	}
 	if name, ok := strings.CutPrefix(req.URL.Path, JobsPath); ok && req.Method == http.MethodPost {

@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -88,7 +89,11 @@ func dev(ctx context.Context, getenv func(string) string) error {
 	// anew too and the two never disagree.
 	state := filepath.Join(root, ".local", "dev")
 	_ = os.RemoveAll(state)
-	st, err := stack.Start(ctx, stack.DevPorts, state)
+	ports, err := devPorts(getenv)
+	if err != nil {
+		return err
+	}
+	st, err := stack.Start(ctx, ports, state)
 	if err != nil {
 		return err
 	}
@@ -137,6 +142,7 @@ func dev(ctx context.Context, getenv func(string) string) error {
 		return err
 	}
 	gw.Portal = gateway.Portal()
+	gw.Docs = gateway.Docs(filepath.Join(root, ".local", "emulators", "node_modules", "swagger-ui-dist"), filepath.Join(root, "openapi.yaml"))
 	addr := getenv("LOCAL_API_ADDR")
 	if addr == "" {
 		addr = "127.0.0.1:3000"
@@ -155,6 +161,7 @@ func dev(ctx context.Context, getenv func(string) string) error {
 Karta Mieszkańca — local stack is up
 
   API              http://%s  (try: curl http://%s/health)
+  API reference    http://%s/docs/
   Mail inbox       %s  (JSON: %s/store)
   Portal links     %s
   DynamoDB Local   %s  table %s
@@ -167,11 +174,31 @@ Karta Mieszkańca — local stack is up
     inspector@example.com  (inspectors)
 
 Ctrl-C stops everything.
-`, addr, addr, st.SES, st.SES, cfg.PortalURL, st.DynamoDB, res.Table, st.Cognito, res.PoolID, res.ClientID, st.S3, res.Bucket, staffPassword)
+`, addr, addr, addr, st.SES, st.SES, cfg.PortalURL, st.DynamoDB, res.Table, st.Cognito, res.PoolID, res.ClientID, st.S3, res.Bucket, staffPassword)
 	<-ctx.Done()
 	fmt.Println("\nstopping…")
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_ = srv.Shutdown(shutdown)
 	return nil
+}
+
+// devPorts are stack.DevPorts, each overridable from the environment
+// (LOCAL_DYNAMODB_PORT, LOCAL_COGNITO_PORT, LOCAL_SES_PORT, LOCAL_S3_PORT) for
+// a machine where one is taken.
+func devPorts(getenv func(string) string) (stack.Ports, error) {
+	p := stack.DevPorts
+	for name, port := range map[string]*int{"LOCAL_DYNAMODB_PORT": &p.DynamoDB, "LOCAL_COGNITO_PORT": &p.Cognito,
+		"LOCAL_SES_PORT": &p.SES, "LOCAL_S3_PORT": &p.S3} {
+		v := getenv(name)
+		if v == "" {
+			continue
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 65535 {
+			return p, fmt.Errorf("%s=%q is not a port", name, v)
+		}
+		*port = n
+	}
+	return p, nil
 }
