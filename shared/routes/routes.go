@@ -144,8 +144,8 @@ var All = []Route{
 	{Method: "PUT", Path: "/account/phone", Function: "put-account-phone", Access: Account, Needs: rw, Summary: "Add or change the phone number"},
 	{Method: "DELETE", Path: "/account/phone", Function: "delete-account-phone", Access: Account, Needs: rw, Summary: "Remove the phone number"},
 	{Method: "POST", Path: "/account/password", Function: "change-password", Access: Account, Needs: rwID, Summary: "Change the password"},
-	{Method: "DELETE", Path: "/account", Function: "delete-account", Access: Account, Needs: rwID, Summary: "Delete the account: a head's household, a member itself, erased"},
-	{Method: "GET", Path: "/account/export", Function: "export-account", Access: Account, Needs: rd, Summary: "Everything held about the caller's profiles, as one JSON document"},
+	{Method: "DELETE", Path: "/account", Function: "delete-account", Access: Resident, Needs: rwID, Summary: "Delete the account: a head's household, a member itself, erased"},
+	{Method: "GET", Path: "/account/export", Function: "export-account", Access: Resident, Needs: rd, Summary: "Everything held about the caller's profiles, as one JSON document"},
 
 	{Method: "GET", Path: "/profiles", Function: "list-profiles", Access: Resident, Needs: rd, Summary: "Profiles the caller may switch to"},
 	{Method: "GET", Path: "/profiles/{profileId}", Function: "get-profile", Access: Resident, Needs: rd, Summary: "One profile"},
