@@ -73,7 +73,9 @@ func present(t *testing.T, e *testenv.Env, values []string) {
 func TestHeadDeletionErasesTheHousehold(t *testing.T) {
 	e := testenv.Get(t)
 	f := newFamily(t, e, true)
-	present(t, e, f.secrets())
+	m := addMember(t, e, f)
+	secrets := append(f.secrets(), m.secrets()...)
+	present(t, e, secrets)
 	benefitsBefore := countBenefits(t, e)
 
 	// A wrong password changes nothing (422, as a password change's).
@@ -95,9 +97,13 @@ func TestHeadDeletionErasesTheHousehold(t *testing.T) {
 		t.Fatalf("login after deletion: %+v", p)
 	}
 	e.Call(t, "GET", "/account", f.Token, nil).Expect(t, 401)
+	e.Call(t, "GET", "/account", m.Token, nil).Expect(t, 401)
+	if p := e.Call(t, "POST", "/auth/login", "", map[string]string{"email": m.Email, "password": testenv.ResidentPassword}).Expect(t, 401).Problem(t); p.Code != "invalid_credentials" {
+		t.Fatalf("a member's login after the head's deletion: %+v", p)
+	}
 
 	waitErased(t, e, f.Email)
-	assertGone(t, e, f.secrets())
+	assertGone(t, e, secrets)
 	for _, it := range scan(t, e) {
 		if strings.HasPrefix(fmt.Sprint(it["PK"]), "ERASURE#") {
 			t.Logf("erasure job: %v", it["counts"])
@@ -207,4 +213,33 @@ func TestExport(t *testing.T) {
 	if res.Calls > 2 {
 		t.Logf("GET /account/export made %d DynamoDB calls for a household of 2 with 2 cards (reported in performance.md)", res.Calls)
 	}
+}
+
+// R6.2: a member's own deletion erases that member only; the head and the
+// rest of the household stay.
+func TestMemberDeletesItself(t *testing.T) {
+	e := testenv.Get(t)
+	f := newFamily(t, e, false)
+	m := addMember(t, e, f)
+	present(t, e, m.secrets())
+	p := e.Call(t, "DELETE", "/account", m.Token, map[string]string{"password": "Niebieski-Autobus-1999"}).Expect(t, 422).Problem(t)
+	if p.Code != "current_password_invalid" {
+		t.Fatalf("wrong password: %+v", p)
+	}
+	res := e.Call(t, "DELETE", "/account", m.Token, map[string]string{"password": testenv.ResidentPassword}).Expect(t, 204)
+	if res.Calls > 3 {
+		t.Errorf("a member's DELETE /account made %d round trips, budget 3", res.Calls)
+	}
+	waitErased(t, e, m.Email)
+	assertGone(t, e, m.secrets())
+	var l struct {
+		Items []struct {
+			ProfileID string `json:"profileId"`
+		} `json:"items"`
+	}
+	e.Call(t, "GET", "/profiles", f.Token, nil).Expect(t, 200).Decode(t, &l)
+	if len(l.Items) != 2 || l.Items[0].ProfileID != f.ProfileID || l.Items[1].ProfileID != f.ChildID {
+		t.Fatalf("the household after a member's deletion: %+v", l.Items)
+	}
+	present(t, e, []string{f.Email, f.First, f.ChildFirst})
 }

@@ -18,6 +18,8 @@ import (
 	"github.com/oklog/ulid/v2"
 
 	"github.com/kartamieszkanca/platform/infra/local/testenv"
+	"github.com/kartamieszkanca/platform/shared/account"
+	"github.com/kartamieszkanca/platform/shared/identity"
 	"github.com/kartamieszkanca/platform/shared/profile"
 	"github.com/kartamieszkanca/platform/shared/store"
 )
@@ -238,4 +240,40 @@ func assertGone(t *testing.T, e *testenv.Env, values []string) {
 			}
 		}
 	}
+}
+
+// member is an adult family member with its own login, made as accepting an
+// invitation makes one: a Cognito user with a password, the account (not a
+// head) with its e-mail claim, the profile naming the account.
+type member struct {
+	Email, First, Token, AccountID, ProfileID string
+}
+
+func (m member) secrets() []string { return []string{m.Email, m.First, m.AccountID, m.ProfileID} }
+
+func addMember(t *testing.T, e *testenv.Env, f family) member {
+	t.Helper()
+	ctx := context.Background()
+	m := member{Email: testenv.Email("czlonek"), First: "Bogumil" + randomHex(4), ProfileID: ulid.Make().String()}
+	pool := identity.Of(e.Deps)
+	sub, err := pool.CreateUser(ctx, m.Email, "invitation-"+m.ProfileID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pool.SetPassword(ctx, m.Email, testenv.ResidentPassword); err != nil {
+		t.Fatal(err)
+	}
+	m.AccountID = sub
+	tx := &store.Tx{}
+	tx.Put(&account.Account{Key: store.AccountKey(sub), AccountID: sub, Email: m.Email, FirstName: m.First, Status: account.Active,
+		CreatedAt: time.Now().UTC(), ProfileID: m.ProfileID, HouseholdID: f.ProfileID}, nil, nil)
+	tx.Put(&account.EmailClaim{Key: store.EmailKey(m.Email), AccountID: sub, State: account.ClaimAccount}, nil, nil)
+	tx.Put(&profile.Profile{Key: store.ProfileKey(f.ProfileID, m.ProfileID), ProfileID: m.ProfileID, HouseholdID: f.ProfileID,
+		AccountID: sub, FirstName: m.First, LastName: f.Last, BirthDate: "1985-02-03", Relationship: "spouse", Status: "active",
+		CreatedAt: time.Now().UTC()}, nil, nil)
+	if err := store.Of(e.Deps).Commit(ctx, tx); err != nil {
+		t.Fatal(err)
+	}
+	m.Token = e.Login(t, m.Email, testenv.ResidentPassword).AccessToken
+	return m
 }
