@@ -17,12 +17,13 @@ import (
 	"github.com/kartamieszkanca/platform/shared/citytime"
 	"github.com/kartamieszkanca/platform/shared/config"
 	"github.com/kartamieszkanca/platform/shared/platform"
+	"github.com/kartamieszkanca/platform/shared/routes"
 	"github.com/kartamieszkanca/platform/shared/store"
 	"github.com/kartamieszkanca/platform/shared/upload"
 )
 
 // JobName is the daily job's function.
-const JobName = "documents-retention"
+const JobName = routes.RetentionJob
 
 // Summary is what a run did.
 type Summary struct {

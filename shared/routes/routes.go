@@ -209,12 +209,16 @@ type Job struct {
 	Summary  string
 }
 
+// RetentionJob is the job that deletes application documents; the CDK app
+// gives it the city's retention (DOCUMENT_RETENTION_DAYS).
+const RetentionJob = "documents-retention"
+
 // Jobs is the table of functions that are not routes.
 var Jobs = []Job{
 	{Function: "mail-sender", Needs: Needs{Table: WriteTable, Mail: true}, Stream: "OUTBOX#", Summary: "Sends outbox mail through SES"},
 	{Function: "task-runner", Needs: Needs{Table: WriteTable, Identity: true, FilesRead: true, FilesWrite: true}, Stream: "TASK#", Summary: "Runs the work that follows committed changes (Cognito, S3)"},
 	{Function: "entitlements-expiry", Needs: rw, Schedule: "cron(0 2 * * ? *)", TimeZone: "Europe/Warsaw", Summary: "Mails expiry reminders and notices of entitlements, daily"},
-	{Function: "documents-retention", Needs: Needs{Table: WriteTable, FilesRead: true}, Schedule: "cron(30 2 * * ? *)", TimeZone: "Europe/Warsaw", Summary: "Deletes application documents the configured days after the decision, daily"},
+	{Function: RetentionJob, Needs: Needs{Table: WriteTable, FilesRead: true}, Schedule: "cron(30 2 * * ? *)", TimeZone: "Europe/Warsaw", Summary: "Deletes application documents the configured days after the decision, daily"},
 	{Function: "coming-of-age", Needs: rw, Schedule: "cron(0 8 * * ? *)", TimeZone: "Europe/Warsaw", Summary: "Mails the head when a child without an e-mail turns 18, daily"},
 }
 
