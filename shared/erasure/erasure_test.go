@@ -160,7 +160,7 @@ func TestInterruptedErasureResumes(t *testing.T) {
 	waitErased(t, e, f.Email)
 	assertGone(t, e, f.secrets())
 	got := strings.Join(*mu.Load(), ",")
-	if want := "files,users,links,links,partitions,accounts"; got != want {
+	if want := "links,links,files,users,partitions,accounts"; got != want {
 		t.Fatalf("steps run %s, want %s (the interrupted step again, then on)", got, want)
 	}
 }

@@ -68,7 +68,7 @@ var ErrChanged = apierr.New(apierr.Conflict, "The account was changed at the sam
 // that runs the other steps. It returns the job's id.
 func Start(tx *store.Tx, now time.Time, portalURL, householdID, scope string, people []Person) string {
 	id := ulid.Make().String()
-	job := &Job{Key: store.ErasureKey(id), JobID: id, Scope: scope, Step: StepFiles, CreatedAt: now.UTC(),
+	job := &Job{Key: store.ErasureKey(id), JobID: id, Scope: scope, Step: Steps[0], CreatedAt: now.UTC(),
 		Target: Target{HouseholdID: householdID}}
 	for _, p := range people {
 		if p.ProfileID != "" {
@@ -237,9 +237,6 @@ func (e *Engine) step(ctx context.Context, job *Job, s Step) error {
 	}
 	for _, f := range h.Items {
 		if f.Rule.Step != s {
-			continue
-		}
-		if f.Rule.sentOnly && f.Item != nil && f.Item["sentAt"] == nil {
 			continue
 		}
 		switch f.Rule.Fate {

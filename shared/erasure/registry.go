@@ -35,10 +35,10 @@ const (
 	// StepUsers deletes the accounts' Cognito users.
 	StepUsers Step = "users"
 	// StepLinks removes the items outside the people's partitions that name
-	// them (claims, checks, sessions, tokens, idempotency records, sent mail)
-	// and anonymizes their benefit records. It comes before the partitions
-	// go, since it finds most of these from their items (a card's number,
-	// an identifier's value).
+	// them (claims, checks, sessions, tokens, idempotency records, mail) and
+	// anonymizes their benefit records. It comes before the partitions go,
+	// since it finds most of these from their items (a card's number, an
+	// identifier's value).
 	StepLinks Step = "links"
 	// StepPartitions deletes the profiles' partitions, the profile items and
 	// the consents.
@@ -52,7 +52,10 @@ const (
 )
 
 // Steps is the job's order.
-var Steps = []Step{StepFiles, StepUsers, StepLinks, StepPartitions, StepAccounts}
+// StepLinks comes first: a card's number claim goes with it, so a card
+// checked by its number is unknown seconds after the request (QR tokens
+// last a minute, and nobody erased gets a new one).
+var Steps = []Step{StepLinks, StepFiles, StepUsers, StepPartitions, StepAccounts}
 
 // Rule is one key prefix of store/keys.go.
 type Rule struct {
@@ -68,10 +71,6 @@ type Rule struct {
 	// pk and sk recognize a found item: its keys start so ("" matches any).
 	// A found item no rule recognizes stops the erasure and the export.
 	pk, sk string
-	// sentOnly: only items already done with are erased (mail not yet sent
-	// is left to be sent; the sent record of an erasure's confirmation keeps
-	// nothing of its recipient).
-	sentOnly bool
 }
 
 // Registry is every key prefix of keys.go and its fate.
@@ -120,8 +119,8 @@ var Registry = []Rule{
 		Found: "Query of GSI2 OWNER#<accountId>"},
 	{Prefix: "IDEMPOTENCY#", Item: "idempotency_record", Fate: Erased, Step: StepLinks, pk: "IDEMPOTENCY#",
 		Found: "Query of GSI2 OWNER#<accountId> (the account's own requests)"},
-	{Prefix: "OUTBOX#", Item: "mail", Fate: Erased, Step: StepLinks, pk: "OUTBOX#", sentOnly: true,
-		Found: "Query of GSI2 MAILTO#<sha256(e-mail)> and OWNER#<accountId>; mail not sent yet is sent first (to an account being erased: skipped)"},
+	{Prefix: "OUTBOX#", Item: "mail", Fate: Erased, Step: StepLinks, pk: "OUTBOX#",
+		Found: "Query of GSI2 MAILTO#<sha256(e-mail)> and OWNER#<accountId>, sent or not (nobody erased is mailed again); the erasure's confirmation is not indexed and forgets its recipient once sent"},
 	{Prefix: "BENEFIT#", Item: "benefit", Fate: KeptAnonymous, Step: StepLinks, pk: "BENEFIT#",
 		Found: "Query of GSI1 BENEFITS#<profileId>; profile and card ids and the holder's index entry are removed, the record stays"},
 	{Prefix: "OWNER#", Item: "index_owner", Fate: KeptNoPerson, Found: "an index partition: its entries go with their items"},
