@@ -28,8 +28,11 @@ type Account struct {
 	Email     string `dynamodbav:"email"`
 	Phone     string `dynamodbav:"phone,omitempty"`
 	// FirstName greets the owner in mail.
-	FirstName   string    `dynamodbav:"firstName,omitempty"`
-	Status      string    `dynamodbav:"status"`
+	FirstName string `dynamodbav:"firstName,omitempty"`
+	Status    string `dynamodbav:"status"`
+	// BlockReason says why a blocked account is blocked (ReasonConsentWithdrawn):
+	// lifting a block lifts only its own reason.
+	BlockReason string    `dynamodbav:"blockReason,omitempty"`
 	CreatedAt   time.Time `dynamodbav:"createdAt"`
 	ProfileID   string    `dynamodbav:"profileId,omitempty"`
 	HouseholdID string    `dynamodbav:"householdId,omitempty"`
@@ -59,6 +62,11 @@ type Account struct {
 	PasswordLeaseUntil int64  `dynamodbav:"passwordLeaseUntil,omitempty"`
 	Version            int    `dynamodbav:"version"`
 }
+
+// ReasonConsentWithdrawn blocks a household whose head withdrew a mandatory
+// clause (R7.3); its accounts still log in and reach the routes the route
+// table marks WhileBlocked.
+const ReasonConsentWithdrawn = "consent_withdrawn"
 
 // E-mail claim states. A claim without a state names an account (claims
 // written before registrations claimed first).

@@ -9,13 +9,20 @@ import (
 // Check is the account-state gate: every authenticated request, login and
 // refresh pass it. A JWT stays valid until it expires; the account's state
 // and SessionsValidAfter end it earlier.
-func Check(acc *Account, authTime int64) error {
+func Check(acc *Account, authTime int64) error { return Gate(acc, authTime, false) }
+
+// Gate is Check for a route that an account blocked for a withdrawn consent
+// still reaches (whileBlocked): login, refresh, and the routes the route table
+// marks WhileBlocked (R7.3).
+func Gate(acc *Account, authTime int64, whileBlocked bool) error {
 	switch acc.Status {
 	case Active:
+	case Blocked:
+		if !whileBlocked || acc.BlockReason != ReasonConsentWithdrawn {
+			return apierr.New(apierr.AccountBlocked, "The account is blocked.")
+		}
 	case Pending:
 		return apierr.New(apierr.AccountNotActivated, "The account is not activated yet; follow the link in the activation mail.")
-	case Blocked:
-		return apierr.New(apierr.AccountBlocked, "The account is blocked.")
 	default:
 		return apierr.New(apierr.Unauthorized, "The account does not exist.")
 	}
@@ -37,6 +44,8 @@ type View struct {
 	CreatedAt time.Time `json:"createdAt"`
 	ProfileID *string   `json:"profileId"`
 	Household bool      `json:"household"`
+	// BlockReason is why a blocked account is blocked (consent_withdrawn).
+	BlockReason *string `json:"blockReason"`
 }
 
 // ToView is the API's view of an account.
@@ -47,6 +56,9 @@ func ToView(a *Account) View {
 	}
 	if a.ProfileID != "" {
 		v.ProfileID = &a.ProfileID
+	}
+	if a.Status == Blocked && a.BlockReason != "" {
+		v.BlockReason = &a.BlockReason
 	}
 	return v
 }

@@ -16,15 +16,18 @@ import (
 type Code string
 
 const (
-	BadRequest           Code = "bad_request"
-	MalformedJSON        Code = "malformed_json"
-	UnknownField         Code = "unknown_field"
-	DuplicateField       Code = "duplicate_field"
-	Unauthorized         Code = "unauthorized"
-	InvalidCredentials   Code = "invalid_credentials"
-	Forbidden            Code = "forbidden"
-	AccountNotActivated  Code = "account_not_activated"
-	AccountBlocked       Code = "account_blocked"
+	BadRequest          Code = "bad_request"
+	MalformedJSON       Code = "malformed_json"
+	UnknownField        Code = "unknown_field"
+	DuplicateField      Code = "duplicate_field"
+	Unauthorized        Code = "unauthorized"
+	InvalidCredentials  Code = "invalid_credentials"
+	Forbidden           Code = "forbidden"
+	AccountNotActivated Code = "account_not_activated"
+	AccountBlocked      Code = "account_blocked"
+	// HouseholdHeadOnly: a family member's own login on a route the household
+	// head holds (the route table's Members attribute).
+	HouseholdHeadOnly    Code = "household_head_only"
 	NotFound             Code = "not_found"
 	MethodNotAllowed     Code = "method_not_allowed"
 	Conflict             Code = "conflict"
@@ -53,6 +56,7 @@ var statuses = map[Code]int{
 	Forbidden:            http.StatusForbidden,
 	AccountNotActivated:  http.StatusForbidden,
 	AccountBlocked:       http.StatusForbidden,
+	HouseholdHeadOnly:    http.StatusForbidden,
 	NotFound:             http.StatusNotFound,
 	MethodNotAllowed:     http.StatusMethodNotAllowed,
 	Conflict:             http.StatusConflict,

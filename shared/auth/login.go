@@ -50,7 +50,9 @@ func Login(d *platform.Deps) httpapi.Handler {
 			err = apierr.New(apierr.InvalidCredentials, "Wrong e-mail or password.")
 		}
 		if err == nil {
-			err = account.Check(&acc, 0)
+			// An account blocked for a withdrawn consent still logs in (R7.3):
+			// the gate lets its token reach only the routes marked WhileBlocked.
+			err = account.Gate(&acc, 0, true)
 		}
 		if err != nil {
 			_ = identity.Of(d).Revoke(ctx, tok.RefreshToken)
@@ -104,7 +106,7 @@ func session(ctx context.Context, t *store.Table, refreshToken string) (*account
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := account.Check(&acc, s.CreatedAt); err != nil {
+	if err := account.Gate(&acc, s.CreatedAt, true); err != nil {
 		return nil, nil, err
 	}
 	return &s, &acc, nil

@@ -29,6 +29,9 @@ const (
 	ReasonLost      = "lost"
 	ReasonStolen    = "stolen"
 	ReasonDuplicate = "duplicate_issued"
+	// ReasonConsentWithdrawn: the household's head withdrew a mandatory
+	// consent (R7.3); accepting it again lifts this block, and only this one.
+	ReasonConsentWithdrawn = "consent_withdrawn"
 )
 
 // Validity of a new card.
@@ -151,4 +154,24 @@ func BlockIn(tx *store.Tx, c *Card, reason, actor string, now time.Time) error {
 				Set(expression.Name("statusBeforeBlock"), expression.Value(c.Status))
 		}, apierr.New(WrongState, "The card was changed at the same time; read it again."))
 	return nil
+}
+
+// Live reports whether a card is in use (not blocked, not cancelled): what a
+// household's block for a withdrawn consent blocks.
+func (c *Card) Live() bool {
+	return c.Status == Ordered || c.Status == ReadyForPickup || c.Status == Active
+}
+
+// UnblockIn adds to tx the return of a blocked card to the status it had
+// before the block, conditioned on the version read.
+func UnblockIn(tx *store.Tx, c *Card, actor, comment string, now time.Time) string {
+	back := c.StatusBeforeBlock
+	if back == "" {
+		back = Active
+	}
+	transition(tx, c, back, history.Event{Status: back, At: now, Actor: actor, Comment: comment},
+		func(u expression.UpdateBuilder) expression.UpdateBuilder {
+			return u.Remove(expression.Name("blockReason")).Remove(expression.Name("statusBeforeBlock"))
+		}, apierr.New(WrongState, "The card was changed at the same time; read it again."))
+	return back
 }

@@ -158,19 +158,14 @@ func Unblock(d *platform.Deps) httpapi.Handler {
 		if c.BlockReason == ReasonDuplicate {
 			return nil, apierr.New(WrongState, "A card replaced by a duplicate stays blocked.")
 		}
-		back := c.StatusBeforeBlock
-		if back == "" {
-			back = Active
+		if c.BlockReason == ReasonConsentWithdrawn {
+			return nil, apierr.New(WrongState, "The household's consent lifts this block: it is the head's to accept again.")
 		}
 		now := d.Now().UTC()
 		tx := &store.Tx{}
-		ev := history.Event{Status: back, At: now, Actor: "operator", Comment: "unblocked"}
-		transition(tx, c, back, ev,
-			func(u expression.UpdateBuilder) expression.UpdateBuilder {
-				return u.Remove(expression.Name("blockReason")).Remove(expression.Name("statusBeforeBlock"))
-			}, apierr.New(WrongState, "The card was changed at the same time; read it again."))
+		back := UnblockIn(tx, c, "operator", "unblocked", now)
 		c.Status, c.BlockReason = back, ""
-		c.History = append(c.History, ev)
+		c.History = append(c.History, history.Event{Status: back, At: now, Actor: "operator", Comment: "unblocked"})
 		return httpapi.JSON(200, ToView(ctx, d, c, h, true)).With(tx), nil
 	}
 }

@@ -11,11 +11,13 @@ import (
 	"github.com/kartamieszkanca/platform/shared/cardqr"
 	"github.com/kartamieszkanca/platform/shared/cases"
 	"github.com/kartamieszkanca/platform/shared/comingofage"
+	"github.com/kartamieszkanca/platform/shared/consent"
 	"github.com/kartamieszkanca/platform/shared/dictionary"
 	"github.com/kartamieszkanca/platform/shared/entitlement"
 	"github.com/kartamieszkanca/platform/shared/entry"
 	"github.com/kartamieszkanca/platform/shared/erasure"
 	"github.com/kartamieszkanca/platform/shared/health"
+	"github.com/kartamieszkanca/platform/shared/household"
 	"github.com/kartamieszkanca/platform/shared/identifier"
 	"github.com/kartamieszkanca/platform/shared/mail"
 	"github.com/kartamieszkanca/platform/shared/password"
@@ -47,8 +49,16 @@ var HTTP = map[string]entry.HTTPFactory{
 	"change-password":      password.Change,
 	"delete-account":       erasure.DeleteAccount,
 	"export-account":       erasure.Export,
+	"delete-family-member": erasure.DeleteMember,
 	"list-profiles":        profile.List,
 	"get-profile":          profile.Get,
+
+	"accept-invitation":        household.Accept,
+	"add-family-member":        household.Add,
+	"edit-family-member":       household.Edit,
+	"resend-family-invitation": household.Resend,
+	"list-account-consents":    consent.List,
+	"put-account-consent":      consent.Put,
 
 	"list-available-applications": application.Available,
 	"create-application":          application.Create,

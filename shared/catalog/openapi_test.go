@@ -19,6 +19,7 @@ import (
 	"github.com/kartamieszkanca/platform/shared/benefit"
 	"github.com/kartamieszkanca/platform/shared/card"
 	"github.com/kartamieszkanca/platform/shared/cases"
+	"github.com/kartamieszkanca/platform/shared/consent"
 	"github.com/kartamieszkanca/platform/shared/dictionary"
 	"github.com/kartamieszkanca/platform/shared/entitlement"
 	"github.com/kartamieszkanca/platform/shared/history"
@@ -366,6 +367,7 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		// dictionary.Clause embeds store.Key without json:"-", so GET
 		// /consents/clauses also sends the table keys PK and SK.
 		{schema: "Clause", value: dictionary.Clause{}},
+		{schema: "Consent", value: consent.View{}},
 		{schema: "UploadCreated", value: upload.Created{}},
 		{schema: "HistoryEntry", value: history.Event{}},
 		// Lists and the queue build their items with ToView(a, false).

@@ -133,7 +133,7 @@ func tell(ctx context.Context, d *platform.Deps, t *store.Table, child *profile.
 	unindex := store.Cond(expression.Name("GSI2SK").Equal(expression.Value(child.GSI2SK)))
 	tx := &store.Tx{}
 	tx.Update(child.Key, expression.Remove(expression.Name("GSI2PK")).Remove(expression.Name("GSI2SK")), unindex, errTold)
-	if child.AccountID == "" && !child.Head {
+	if child.AccountID == "" && child.Email == "" && !child.Head {
 		var head profile.Profile
 		err := t.Get(ctx, store.ProfileKey(child.HouseholdID, child.HouseholdID), &head)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {

@@ -137,6 +137,7 @@ func Gather(ctx context.Context, t *store.Table, tg Target) (*Holdings, error) {
 		}
 	}
 	// The profile items of the target in its household.
+	var invited []string
 	if tg.HouseholdID != "" {
 		q := partition(store.HouseholdPK(tg.HouseholdID))
 		q.KeyCond = q.KeyCond.And(expression.Key("SK").BeginsWith(store.ProfileSKPrefix))
@@ -146,13 +147,23 @@ func Gather(ctx context.Context, t *store.Table, tg Target) (*Holdings, error) {
 		}
 		for _, it := range items {
 			var p struct {
-				ProfileID string `dynamodbav:"profileId"`
+				ProfileID      string `dynamodbav:"profileId"`
+				Email          string `dynamodbav:"email"`
+				InvitationHash string `dynamodbav:"invitationHash"`
 			}
 			_ = attributevalue.UnmarshalMap(it, &p)
-			if slices.Contains(tg.Profiles, p.ProfileID) {
-				if err := addAll([]map[string]types.AttributeValue{it}); err != nil {
-					return nil, err
-				}
+			if !slices.Contains(tg.Profiles, p.ProfileID) {
+				continue
+			}
+			if err := addAll([]map[string]types.AttributeValue{it}); err != nil {
+				return nil, err
+			}
+			// A member invited and not yet in: its link and the mail to its address.
+			if p.InvitationHash != "" {
+				g.claim("TOKEN#", store.TokenKey(p.InvitationHash))
+			}
+			if p.Email != "" {
+				invited = append(invited, p.Email)
 			}
 		}
 	}
@@ -201,6 +212,15 @@ func Gather(ctx context.Context, t *store.Table, tg Target) (*Holdings, error) {
 	}
 	// Items elsewhere that name the accounts: by the owner index and, for
 	// mail to an address, by the address's hash.
+	for _, addr := range invited {
+		mail, err := g.query(ctx, indexed(store.GSI2, "GSI2PK", store.MailToPK(addr)))
+		if err != nil {
+			return nil, err
+		}
+		if err := addAll(mail); err != nil {
+			return nil, err
+		}
+	}
 	for _, a := range g.h.Accounts {
 		items, err := g.query(ctx, indexed(store.GSI2, "GSI2PK", store.OwnerPK(a.AccountID)))
 		if err != nil {

@@ -3,6 +3,7 @@ package erasure
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"sort"
 	"strings"
@@ -35,7 +36,6 @@ func (b *deleteBody) Validate(c *httpapi.Checks) { c.Required("password", b.Pass
 type member struct {
 	ProfileID string `dynamodbav:"profileId"`
 	AccountID string `dynamodbav:"accountId"`
-	Email     string `dynamodbav:"email"`
 	Head      bool   `dynamodbav:"head"`
 }
 
@@ -76,7 +76,9 @@ func People(ctx context.Context, t *store.Table, acc *account.Account) (scope st
 		if m.ProfileID == acc.ProfileID {
 			continue
 		}
-		people = append(people, Person{AccountID: m.AccountID, Email: m.Email, ProfileID: m.ProfileID})
+		// A member's address is in its account, which the job reads: the job
+		// mails the member's confirmation before the address goes.
+		people = append(people, Person{AccountID: m.AccountID, ProfileID: m.ProfileID})
 	}
 	return ScopeHousehold, people, nil
 }
@@ -206,4 +208,31 @@ func document(h *Holdings, accountID string, profiles []string, now time.Time) (
 func stringOf(m map[string]any) string {
 	b, _ := json.Marshal(m)
 	return string(b)
+}
+
+var errNoMember = apierr.New(apierr.NotFound, "No such profile.")
+
+// DeleteMember serves DELETE /family/{profileId} (R10): the head removes a
+// family member, whose account, cards and data are erased as its own
+// deletion would erase them. The head's own profile is not a member (404, as
+// the other family routes answer); deleting the household is DELETE /account.
+func DeleteMember(d *platform.Deps) httpapi.Handler {
+	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
+		acc := r.Account
+		id := r.Params["profileId"]
+		if !acc.Head || id == acc.ProfileID || !store.IsID(id) {
+			return nil, errNoMember
+		}
+		var m member
+		err := store.Of(d).Get(ctx, store.ProfileKey(acc.HouseholdID, id), &m)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, errNoMember
+		}
+		if err != nil {
+			return nil, err
+		}
+		tx := &store.Tx{}
+		Start(tx, d.Now(), d.Config.PortalURL, acc.HouseholdID, ScopeMember, []Person{{AccountID: m.AccountID, ProfileID: id}})
+		return httpapi.NoContent().With(tx), nil
+	}
 }

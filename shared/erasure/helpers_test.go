@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -271,6 +272,7 @@ func addMember(t *testing.T, e *testenv.Env, f family) member {
 	tx.Put(&profile.Profile{Key: store.ProfileKey(f.ProfileID, m.ProfileID), ProfileID: m.ProfileID, HouseholdID: f.ProfileID,
 		AccountID: sub, FirstName: m.First, LastName: f.Last, BirthDate: "1985-02-03", Relationship: "spouse", Status: "active",
 		CreatedAt: time.Now().UTC()}, nil, nil)
+	tx.Update(store.ProfileKey(f.ProfileID, f.ProfileID), expression.Add(expression.Name("members"), expression.Value(1)), nil, nil)
 	if err := store.Of(e.Deps).Commit(ctx, tx); err != nil {
 		t.Fatal(err)
 	}

@@ -59,6 +59,9 @@ type Person struct {
 	ProfileID string
 }
 
+// ErrGone: the profile is gone or being erased already.
+var ErrGone = apierr.New(apierr.NotFound, "No such profile.")
+
 // ErrChanged: an account of the erasure changed, or is being erased already.
 var ErrChanged = apierr.New(apierr.Conflict, "The account was changed at the same time; try again.")
 
@@ -87,16 +90,35 @@ func Start(tx *store.Tx, now time.Time, portalURL, householdID, scope string, pe
 		}
 	}
 	tx.Create(job, ErrChanged)
+	if scope == ScopeMember && householdID != "" && len(job.Profiles) == 1 {
+		// The member's profile is marked, so of two deletions at once one
+		// begins, and the household counts one member less (its limit is a
+		// condition).
+		status := expression.Name("status")
+		tx.Update(store.ProfileKey(householdID, job.Profiles[0]), expression.Set(status, expression.Value(account.Erasing)),
+			store.Cond(expression.AttributeExists(expression.Name("PK")).And(status.NotEqual(expression.Value(account.Erasing)))),
+			ErrGone)
+		n := expression.Name("members")
+		tx.Update(store.ProfileKey(householdID, householdID), expression.Add(n, expression.Value(-1)),
+			store.Cond(n.GreaterThan(expression.Value(0))), ErrChanged)
+	}
 	for _, p := range people {
-		if p.Email == "" {
-			continue
+		if p.Email != "" {
+			confirm(tx, now, portalURL, id, scope, p.Email)
 		}
-		outbox.EnqueueForgotten(tx, now, "erased#"+id+"#"+store.Hash(p.Email)[:16], outbox.Erased, p.Email,
-			map[string]string{"scope": scope, "link": portalURL + "/register"})
 	}
 	task.Enqueue(tx, now, TaskRun, map[string]string{"job": id})
 	return id
 }
+
+// confirm adds the confirmation mail to an address; its id is the job's and
+// the address's, so the request and the job never write it twice.
+func confirm(tx *store.Tx, now time.Time, portalURL, jobID, scope, email string) {
+	outbox.EnqueueForgotten(tx, now, "erased#"+jobID+"#"+store.Hash(store.NormalizeEmail(email))[:16], outbox.Erased, email,
+		map[string]string{"scope": scope, "link": portalURL + "/register"}, errConfirmed)
+}
+
+var errConfirmed = errors.New("erasure: confirmation written already")
 
 // Files is the part of the S3 client the erasure uses.
 type Files interface {
@@ -111,7 +133,8 @@ type Users interface {
 
 // Engine runs erasure jobs.
 type Engine struct {
-	Table  *store.Table
+	Table     *store.Table
+	PortalURL string
 	Files  Files
 	Bucket string
 	Users  Users
@@ -123,7 +146,7 @@ type Engine struct {
 
 // EngineOf is the engine with the function's clients.
 func EngineOf(d *platform.Deps) *Engine {
-	e := &Engine{Table: store.Of(d), Files: upload.S3(d), Bucket: d.Config.FilesBucket, Users: identity.Of(d), Log: d.Log}
+	e := &Engine{Table: store.Of(d), PortalURL: d.Config.PortalURL, Files: upload.S3(d), Bucket: d.Config.FilesBucket, Users: identity.Of(d), Log: d.Log}
 	if f := afterStep.Load(); f != nil {
 		e.After = *f
 	}
@@ -213,6 +236,21 @@ func (e *Engine) step(ctx context.Context, job *Job, s Step) error {
 		return err
 	}
 	job.Counts["reads"] += h.Reads
+	if s == StepLinks {
+		// Every erased account is told before its address goes (the request
+		// wrote the caller's; a member's address is read here).
+		for _, a := range h.Accounts {
+			if a.Email == "" {
+				continue
+			}
+			tx := &store.Tx{}
+			confirm(tx, e.Table.Now(), e.PortalURL, job.JobID, job.Scope, a.Email)
+			if err := e.Table.Commit(ctx, tx); err != nil && !errors.Is(err, errConfirmed) {
+				return err
+			}
+			job.Counts["writes"]++
+		}
+	}
 	if s == StepUsers {
 		for _, a := range h.Accounts {
 			if a.Email == "" {
@@ -235,10 +273,14 @@ func (e *Engine) step(ctx context.Context, job *Job, s Step) error {
 		tx = &store.Tx{}
 		return err
 	}
+	done := map[store.Key]bool{}
 	for _, f := range h.Items {
-		if f.Rule.Step != s {
+		// A key may be found twice (a token by its owner and by its profile);
+		// a transaction takes one write per item.
+		if f.Rule.Step != s || done[f.Key] {
 			continue
 		}
+		done[f.Key] = true
 		switch f.Rule.Fate {
 		case Erased:
 			tx.Delete(f.Key, nil, nil)

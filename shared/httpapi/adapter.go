@@ -195,10 +195,34 @@ func (a *Adapter) authorize(ctx context.Context, r *Request) error {
 	if err != nil {
 		return err
 	}
-	if err := account.Check(&acc, r.Caller.AuthTime); err != nil {
+	if err := account.Gate(&acc, r.Caller.AuthTime, a.Route.WhileBlocked); err != nil {
+		return err
+	}
+	if err := memberReach(a.Route, &acc, r.Params); err != nil {
 		return err
 	}
 	r.Account = &acc
+	return nil
+}
+
+// memberReach is the household rule of the route table, for every route in
+// one place (R10.4): a family member's own login reaches its own profile only
+// (any other profile's path is 404, as a missing one) and there only the
+// routes marked Members; elsewhere 403 household_head_only. The head reaches
+// every profile of the household (switching: the handlers' profile.Resolve).
+func memberReach(rt routes.Route, acc *account.Account, params map[string]string) error {
+	if acc.Head || acc.ProfileID == "" {
+		return nil // the head, or staff (no profile)
+	}
+	if strings.Contains(rt.Path, "{profileId}") {
+		// "me" is the caller's own profile (profile.Me).
+		if id := params["profileId"]; id != "me" && id != acc.ProfileID {
+			return apierr.New(apierr.NotFound, "No such profile.")
+		}
+	}
+	if !rt.Members {
+		return apierr.New(apierr.HouseholdHeadOnly, "Only the household's head may do this.")
+	}
 	return nil
 }
 

@@ -24,6 +24,8 @@ var PathIDs = map[string]PathID{
 	// A resident's case is named like an application (its owner's profile id
 	// and a ULID); a broadcast, which no profile owns, by its ULID alone.
 	"caseId": {func(s string) bool { return isOwnedID(s) || store.IsID(s) }, "No such case."},
+	// A consent clause's dictionary id.
+	"clauseId": {isEntryID, "No such consent clause."},
 }
 
 // PathID is one path parameter's shape and the detail of its 404.
@@ -41,6 +43,20 @@ func isName(s string) bool {
 	}
 	for _, r := range s {
 		if (r < 'a' || r > 'z') && r != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// isEntryID: a dictionary entry's id — lower-case letters, digits, '-' and
+// '_', short.
+func isEntryID(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if (r < 'a' || r > 'z') && (r < '0' || r > '9') && r != '-' && r != '_' {
 			return false
 		}
 	}

@@ -22,7 +22,9 @@ type Token struct {
 	Email       string `dynamodbav:"email"`
 	HouseholdID string `dynamodbav:"householdId,omitempty"`
 	ProfileID   string `dynamodbav:"profileId,omitempty"`
-	ExpiresAt   int64  `dynamodbav:"expiresAt"`
+	// FirstName greets an invited member in the account its acceptance makes.
+	FirstName string `dynamodbav:"firstName,omitempty"`
+	ExpiresAt int64  `dynamodbav:"expiresAt"`
 	// TTL lets DynamoDB remove expired tokens; expiry itself is checked by the
 	// API (TTL deletion is late and never happens locally).
 	TTL int64 `dynamodbav:"ttl"`

@@ -24,6 +24,11 @@ const (
 	// EntitlementExpiry lists a recipient's entitlements with a reminder or
 	// expiry notice due (the daily job).
 	EntitlementExpiry = "entitlement_expiry"
+	// FamilyInvitation invites a family member to set a password (R10.2);
+	// FamilyAccountExists tells an account's owner that a household named
+	// their address, instead of an invitation (no enumeration).
+	FamilyInvitation    = "family_invitation"
+	FamilyAccountExists = "family_account_exists"
 	// Erased confirms an erasure to the address of each erased account (R7.2).
 	Erased = "account_erased"
 	// ComingOfAge tells a head that a child without an e-mail turns 18 (R15.6).
@@ -70,7 +75,7 @@ func EnqueueToAccount(tx *store.Tx, now time.Time, id, name, accountID string, d
 
 // EnqueueForgotten is Enqueue for a mail whose record must keep nothing of
 // its recipient once sent (the confirmation of an erasure).
-func EnqueueForgotten(tx *store.Tx, now time.Time, id, name, to string, data map[string]string) {
+func EnqueueForgotten(tx *store.Tx, now time.Time, id, name, to string, data map[string]string, onDuplicate error) {
 	tx.Create(&Item{
 		Key:       store.OutboxKey(id),
 		ID:        id,
@@ -81,5 +86,5 @@ func EnqueueForgotten(tx *store.Tx, now time.Time, id, name, to string, data map
 		CreatedAt: now.UTC(),
 		TTL:       now.Add(outboxTTL).Unix(),
 		Forget:    true,
-	}, nil)
+	}, onDuplicate)
 }

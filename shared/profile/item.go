@@ -23,6 +23,16 @@ type Profile struct {
 	Head         bool      `dynamodbav:"head"`
 	CreatedAt    time.Time `dynamodbav:"createdAt"`
 	Version      int       `dynamodbav:"version"`
+	// Email is where a member without a login yet is invited (R10.2); the
+	// account holds it once the invitation is accepted.
+	Email string `dynamodbav:"email,omitempty"`
+	// InvitationHash is the hash of the member's newest invitation link: the
+	// acceptance is conditioned on it, so a resent link ends the older one.
+	InvitationHash     string `dynamodbav:"invitationHash,omitempty"`
+	InvitationMailedAt int64  `dynamodbav:"invitationMailedAt,omitempty"`
+	// Members counts a head's family members; its limit is the condition of
+	// adding one, so a household's cascades fit one transaction.
+	Members int `dynamodbav:"members,omitempty"`
 }
 
 // BirthdayIndex is the coming-of-age index entry of a profile born on

@@ -29,6 +29,8 @@ type View struct {
 	Relationship *string `json:"relationship,omitempty"`
 	Status       string  `json:"status"`
 	Head         bool    `json:"head"`
+	// Email: where a member without a login yet was invited.
+	Email *string `json:"email,omitempty"`
 }
 
 // ToView is the API's view of a profile.
@@ -37,6 +39,9 @@ func ToView(p *Profile) View {
 		Status: p.Status, Head: p.Head}
 	if p.Relationship != "" {
 		v.Relationship = &p.Relationship
+	}
+	if p.Email != "" && p.AccountID == "" {
+		v.Email = &p.Email
 	}
 	return v
 }

@@ -107,7 +107,15 @@ type Route struct {
 	Needs    Needs
 	// Idempotent routes honour the Idempotency-Key header.
 	Idempotent bool
-	Summary    string
+	// Members: a family member's own login may call the route (on a profile
+	// route, on its own profile only). Every other route is the household
+	// head's: a member gets 403 household_head_only (404 on another profile's
+	// path). The request adapter checks it, in one place (R10.4).
+	Members bool
+	// WhileBlocked: an account blocked for a withdrawn consent still reaches
+	// the route (R7.3); every other route answers it 403 account_blocked.
+	WhileBlocked bool
+	Summary      string
 }
 
 // Key is "METHOD /path", the API Gateway route key.
@@ -136,19 +144,28 @@ var All = []Route{
 	{Method: "POST", Path: "/auth/activation/resend", Function: "resend-activation", Access: Public, Needs: rw, Summary: "Send the activation mail again"},
 	{Method: "POST", Path: "/auth/login", Function: "login", Access: Public, Needs: rwID, Summary: "Log in with e-mail and password"},
 	{Method: "POST", Path: "/auth/refresh", Function: "refresh", Access: Public, Needs: rdID, Summary: "New tokens for a refresh token"},
-	{Method: "POST", Path: "/auth/logout", Function: "logout", Access: Account, Needs: rwID, Summary: "Revoke the refresh token"},
+	{Method: "POST", Path: "/auth/logout", Function: "logout", Access: Account, Needs: rwID, Members: true, WhileBlocked: true, Summary: "Revoke the refresh token"},
 	{Method: "POST", Path: "/auth/password/forgot", Function: "forgot-password", Access: Public, Needs: rw, Summary: "Mail a password reset link"},
 	{Method: "POST", Path: "/auth/password/reset", Function: "reset-password", Access: Public, Needs: rwID, Summary: "Set a new password with the mailed token"},
+	{Method: "POST", Path: "/auth/invitation/accept", Function: "accept-invitation", Access: Public, Needs: rwID, Summary: "A family member sets the first password with the mailed invitation"},
 
-	{Method: "GET", Path: "/account", Function: "get-account", Access: Account, Needs: rd, Summary: "The caller's account"},
-	{Method: "PUT", Path: "/account/phone", Function: "put-account-phone", Access: Account, Needs: rw, Summary: "Add or change the phone number"},
-	{Method: "DELETE", Path: "/account/phone", Function: "delete-account-phone", Access: Account, Needs: rw, Summary: "Remove the phone number"},
-	{Method: "POST", Path: "/account/password", Function: "change-password", Access: Account, Needs: rwID, Summary: "Change the password"},
-	{Method: "DELETE", Path: "/account", Function: "delete-account", Access: Resident, Needs: rwID, Summary: "Delete the account: a head's household, a member itself, erased"},
-	{Method: "GET", Path: "/account/export", Function: "export-account", Access: Resident, Needs: rd, Summary: "Everything held about the caller's profiles, as one JSON document"},
+	{Method: "GET", Path: "/account", Function: "get-account", Access: Account, Needs: rd, Members: true, WhileBlocked: true, Summary: "The caller's account"},
+	{Method: "PUT", Path: "/account/phone", Function: "put-account-phone", Access: Account, Needs: rw, Members: true, Summary: "Add or change the phone number"},
+	{Method: "DELETE", Path: "/account/phone", Function: "delete-account-phone", Access: Account, Needs: rw, Members: true, Summary: "Remove the phone number"},
+	{Method: "POST", Path: "/account/password", Function: "change-password", Access: Account, Needs: rwID, Members: true, Summary: "Change the password"},
+	{Method: "DELETE", Path: "/account", Function: "delete-account", Access: Resident, Needs: rwID, Members: true, WhileBlocked: true, Summary: "Delete the account: a head's household, a member itself, erased"},
+	{Method: "GET", Path: "/account/export", Function: "export-account", Access: Resident, Needs: rd, Members: true, WhileBlocked: true, Summary: "Everything held about the caller's profiles, as one JSON document"},
 
-	{Method: "GET", Path: "/profiles", Function: "list-profiles", Access: Resident, Needs: rd, Summary: "Profiles the caller may switch to"},
-	{Method: "GET", Path: "/profiles/{profileId}", Function: "get-profile", Access: Resident, Needs: rd, Summary: "One profile"},
+	{Method: "GET", Path: "/account/consents", Function: "list-account-consents", Access: Resident, Needs: rd, WhileBlocked: true, Summary: "The household head's consents, clause by clause"},
+	{Method: "PUT", Path: "/account/consents/{clauseId}", Function: "put-account-consent", Access: Resident, Needs: rw, WhileBlocked: true, Summary: "Accept or withdraw a consent"},
+
+	{Method: "GET", Path: "/profiles", Function: "list-profiles", Access: Resident, Needs: rd, Members: true, Summary: "Profiles the caller may switch to"},
+	{Method: "GET", Path: "/profiles/{profileId}", Function: "get-profile", Access: Resident, Needs: rd, Members: true, Summary: "One profile"},
+
+	{Method: "POST", Path: "/family", Function: "add-family-member", Access: Resident, Needs: rw, Idempotent: true, Summary: "Add a family member (an adult is invited by mail)"},
+	{Method: "PUT", Path: "/family/{profileId}", Function: "edit-family-member", Access: Resident, Needs: rw, Summary: "Edit a family member"},
+	{Method: "DELETE", Path: "/family/{profileId}", Function: "delete-family-member", Access: Resident, Needs: rw, Summary: "Remove a family member: its account, cards and data are erased"},
+	{Method: "POST", Path: "/family/{profileId}/invitation", Function: "resend-family-invitation", Access: Resident, Needs: rw, Summary: "Send a pending member's invitation again"},
 
 	{Method: "POST", Path: "/profiles/{profileId}/uploads", Function: "create-upload", Access: Resident, Needs: Needs{Table: WriteTable, FilesWrite: true}, Idempotent: true, Summary: "Start a file upload (presigned POST)"},
 
@@ -160,20 +177,20 @@ var All = []Route{
 	{Method: "POST", Path: "/profiles/{profileId}/applications/{applicationId}/submit", Function: "submit-application", Access: Resident, Needs: Needs{Table: WriteTable, FilesRead: true}, Summary: "Submit a draft for review"},
 	{Method: "DELETE", Path: "/profiles/{profileId}/applications/{applicationId}", Function: "delete-application", Access: Resident, Needs: rw, Summary: "Delete a draft or cancel a submitted application"},
 
-	{Method: "GET", Path: "/profiles/{profileId}/cards", Function: "list-cards", Access: Resident, Needs: Needs{Table: ReadTable, FilesRead: true}, Summary: "The profile's cards"},
-	{Method: "GET", Path: "/profiles/{profileId}/cards/{cardId}/qr", Function: "get-card-qr", Access: Resident, Needs: Needs{Table: ReadTable, Signing: true}, Summary: "A short-lived signed token for the virtual card's QR code"},
+	{Method: "GET", Path: "/profiles/{profileId}/cards", Function: "list-cards", Access: Resident, Needs: Needs{Table: ReadTable, FilesRead: true}, Members: true, Summary: "The profile's cards"},
+	{Method: "GET", Path: "/profiles/{profileId}/cards/{cardId}/qr", Function: "get-card-qr", Access: Resident, Needs: Needs{Table: ReadTable, Signing: true}, Members: true, Summary: "A short-lived signed token for the virtual card's QR code"},
 	{Method: "GET", Path: "/cards/qr-keys", Function: "get-qr-keys", Access: Public, Needs: Needs{Signing: true}, Summary: "The public keys of QR tokens (JWKS)"},
-	{Method: "POST", Path: "/profiles/{profileId}/cards/{cardId}/block", Function: "block-card", Access: Resident, Needs: rw, Summary: "Block a lost or stolen card"},
-	{Method: "GET", Path: "/profiles/{profileId}/packages", Function: "list-packages", Access: Resident, Needs: rd, Summary: "The profile's packages (entitlements)"},
-	{Method: "GET", Path: "/profiles/{profileId}/identifiers", Function: "list-identifiers", Access: Resident, Needs: rd, Summary: "The profile's other identifiers"},
+	{Method: "POST", Path: "/profiles/{profileId}/cards/{cardId}/block", Function: "block-card", Access: Resident, Needs: rw, Members: true, Summary: "Block a lost or stolen card"},
+	{Method: "GET", Path: "/profiles/{profileId}/packages", Function: "list-packages", Access: Resident, Needs: rd, Members: true, Summary: "The profile's packages (entitlements)"},
+	{Method: "GET", Path: "/profiles/{profileId}/identifiers", Function: "list-identifiers", Access: Resident, Needs: rd, Members: true, Summary: "The profile's other identifiers"},
 	{Method: "POST", Path: "/profiles/{profileId}/identifiers", Function: "create-identifier", Access: Resident, Needs: rw, Idempotent: true, Summary: "Add an identifier"},
 	{Method: "DELETE", Path: "/profiles/{profileId}/identifiers/{identifierId}", Function: "delete-identifier", Access: Resident, Needs: rw, Summary: "Remove an identifier"},
-	{Method: "GET", Path: "/profiles/{profileId}/cards/{cardId}/checks", Function: "list-card-checks", Access: Resident, Needs: rd, Summary: "Who checked the card, when, and the result"},
+	{Method: "GET", Path: "/profiles/{profileId}/cards/{cardId}/checks", Function: "list-card-checks", Access: Resident, Needs: rd, Members: true, Summary: "Who checked the card, when, and the result"},
 
 	{Method: "POST", Path: "/verify", Function: "verify-card", Access: Verifiers, Needs: Needs{Table: WriteTable, FilesRead: true, Signing: true}, Summary: "Check a card by number or QR token"},
 	{Method: "POST", Path: "/partner/benefits", Function: "record-benefit", Access: Partners, Needs: Needs{Table: WriteTable, Signing: true}, Idempotent: true, Summary: "Record the use of a benefit"},
 	{Method: "GET", Path: "/partner/benefits", Function: "list-partner-benefits", Access: Partners, Needs: rd, Summary: "The benefits the partner's organization recorded"},
-	{Method: "GET", Path: "/profiles/{profileId}/benefits", Function: "list-benefits", Access: Resident, Needs: rd, Summary: "The benefits the profile used"},
+	{Method: "GET", Path: "/profiles/{profileId}/benefits", Function: "list-benefits", Access: Resident, Needs: rd, Members: true, Summary: "The benefits the profile used"},
 
 	{Method: "GET", Path: "/operator/applications", Function: "list-review-queue", Access: Operators, Needs: rd, Summary: "The review queue, oldest first"},
 	{Method: "GET", Path: "/operator/applications/{applicationId}", Function: "get-review-application", Access: Operators, Needs: Needs{Table: ReadTable, FilesRead: true}, Summary: "An application with the resident's data and files"},
