@@ -135,10 +135,10 @@ type Users interface {
 type Engine struct {
 	Table     *store.Table
 	PortalURL string
-	Files  Files
-	Bucket string
-	Users  Users
-	Log    *slog.Logger
+	Files     Files
+	Bucket    string
+	Users     Users
+	Log       *slog.Logger
 	// After, when set, is called after each step's work and before the step
 	// is recorded (tests inject a failure there).
 	After func(Step) error
