@@ -148,4 +148,27 @@ func (a *API) AddRoutes(fns *Functions, table []routes.Route) {
 		}
 		a.Routes[r.Key()] = route
 	}
+	a.throttleRoutes(table)
+}
+
+// throttleRoutes sets the stage's throttling of the routes whose row names
+// one (the public routes that act on an e-mail or a link, the verifiers'),
+// below the stage's default: API Gateway answers 429 before any function
+// runs. The stage waits for those routes' stacks, since a route setting
+// names a route that must exist.
+func (a *API) throttleRoutes(table []routes.Route) {
+	settings := map[string]interface{}{}
+	for _, r := range table {
+		if r.Throttle == nil {
+			continue
+		}
+		settings[r.Key()] = map[string]interface{}{
+			"ThrottlingRateLimit":  r.Throttle.Rate,
+			"ThrottlingBurstLimit": r.Throttle.Burst,
+		}
+		a.Stage.Node().AddDependency(a.routeStack(r.Access))
+	}
+	if len(settings) > 0 {
+		a.Stage.Node().DefaultChild().(awsapigatewayv2.CfnStage).SetRouteSettings(settings)
+	}
 }

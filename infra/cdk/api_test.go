@@ -228,6 +228,20 @@ func TestAPI(t *testing.T) {
 			},
 		}))
 	})
+	check(t, "route throttles from the route table", func() {
+		settings := map[string]interface{}{}
+		for _, r := range routes.All {
+			if r.Throttle != nil {
+				settings[r.Key()] = map[string]interface{}{"ThrottlingRateLimit": r.Throttle.Rate, "ThrottlingBurstLimit": r.Throttle.Burst}
+			}
+		}
+		if len(settings) < 8 {
+			t.Fatalf("only %d throttled routes in the table", len(settings))
+		}
+		f.parent.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Stage"), obj(map[string]interface{}{
+			"RouteSettings": assertions.Match_ObjectLike(obj(settings)),
+		}))
+	})
 	p := prod(t)
 	check(t, "throttling from context", func() {
 		p.parent.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Stage"), obj(map[string]interface{}{

@@ -48,6 +48,10 @@ type Account struct {
 	// SessionsValidAfter: tokens authenticated before this second are refused
 	// (password reset and change end other sessions).
 	SessionsValidAfter int64 `dynamodbav:"sessionsValidAfter"`
+	// EndedTokens are the token ids (TokenID) of sessions logged out, with
+	// the instant (unix seconds) until which their access and ID tokens could
+	// still be presented: the gate refuses them on the read it makes anyway.
+	EndedTokens map[string]int64 `dynamodbav:"endedTokens,omitempty"`
 	// Only the newest link of each purpose is valid: its hash is kept here and
 	// the change it makes is conditioned on it.
 	ActivationHash string `dynamodbav:"activationHash,omitempty"`
@@ -101,4 +105,8 @@ type Session struct {
 	AccountID string `dynamodbav:"accountId"`
 	CreatedAt int64  `dynamodbav:"createdAt"`
 	TTL       int64  `dynamodbav:"ttl"`
+	// TokenIDs name the access and ID tokens issued under the session
+	// (TokenID): one in Cognito, whose refreshed tokens keep the login's
+	// origin_jti; one per refresh where tokens carry only auth_time.
+	TokenIDs []string `dynamodbav:"tokenIds,omitempty"`
 }

@@ -1,6 +1,7 @@
 package account
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/kartamieszkanca/platform/shared/apierr"
@@ -30,6 +31,45 @@ func Gate(acc *Account, authTime int64, whileBlocked bool) error {
 		return apierr.New(apierr.Unauthorized, "This session has ended; log in again.")
 	}
 	return nil
+}
+
+// TokenID names the session a token belongs to: Cognito's origin_jti, which
+// the access and ID tokens of one login and of its refreshes share; where a
+// token has none (cognito-local), its auth_time.
+func TokenID(originJTI string, authTime int64) string {
+	if originJTI != "" {
+		return "j:" + originJTI
+	}
+	return "t:" + strconv.FormatInt(authTime, 10)
+}
+
+// TokenLifetime bounds how long an access or ID token can be presented (15
+// minutes in AWS, a day on cognito-local): a logged-out session's tokens are
+// remembered that long.
+const TokenLifetime = 24 * time.Hour
+
+// CheckToken refuses a token of a session that was logged out (logout ends
+// its access and ID tokens, not only its refresh token).
+func CheckToken(acc *Account, tokenID string, now time.Time) error {
+	if until, ok := acc.EndedTokens[tokenID]; ok && until > now.Unix() {
+		return apierr.New(apierr.Unauthorized, "This session has ended; log in again.")
+	}
+	return nil
+}
+
+// Ended is the account's ended tokens after ids are added at now: entries
+// past their lifetime are dropped, so the map holds a day's logouts at most.
+func (a *Account) Ended(ids []string, now time.Time) map[string]int64 {
+	out := map[string]int64{}
+	for id, until := range a.EndedTokens {
+		if until > now.Unix() {
+			out[id] = until
+		}
+	}
+	for _, id := range ids {
+		out[id] = now.Add(TokenLifetime).Unix()
+	}
+	return out
 }
 
 // ErrChanged: the account changed between the request's read and its write.

@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
@@ -70,12 +71,16 @@ func Login(d *platform.Deps) httpapi.Handler {
 			if tok, err = identity.Of(d).Login(ctx, email, b.Password); err != nil {
 				return nil, err
 			}
+			if claims, err = identity.ReadClaims(tok.AccessToken); err != nil {
+				return nil, err
+			}
 		}
 		now := d.Now()
 		tx := &store.Tx{}
 		sk := store.SessionKey(store.Hash(tok.RefreshToken))
 		tx.Put(&account.Session{Key: sk, Index2: store.OwnerIndex(acc.AccountID, sk), AccountID: acc.AccountID,
-			CreatedAt: now.Unix(), TTL: now.Add(sessionTTL).Unix()}, nil, nil)
+			CreatedAt: now.Unix(), TTL: now.Add(sessionTTL).Unix(),
+			TokenIDs: []string{account.TokenID(claims.OriginJTI, claims.AuthTime)}}, nil, nil)
 		return httpapi.JSON(200, tok).With(tx), nil
 	})
 }
@@ -114,10 +119,13 @@ func session(ctx context.Context, t *store.Table, refreshToken string) (*account
 
 // Refresh serves POST /auth/refresh (R2.3): only a session the platform still
 // holds is refreshed, so logout, reset and blocking end it even where Cognito's
-// own revocation is missing.
+// own revocation is missing. Tokens that name their session by another id
+// than the session knows (auth_time, without origin_jti) are added to it, so
+// logout ends them too.
 func Refresh(d *platform.Deps) httpapi.Handler {
 	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *refreshBody) (*httpapi.Response, error) {
-		if _, _, err := session(ctx, store.Of(d), b.RefreshToken); err != nil {
+		s, _, err := session(ctx, store.Of(d), b.RefreshToken)
+		if err != nil {
 			return nil, err
 		}
 		tok, err := identity.Of(d).Refresh(ctx, b.RefreshToken)
@@ -127,19 +135,54 @@ func Refresh(d *platform.Deps) httpapi.Handler {
 		if err != nil {
 			return nil, err
 		}
-		return httpapi.JSON(200, tok), nil
+		claims, err := identity.ReadClaims(tok.AccessToken)
+		if err != nil {
+			return nil, err
+		}
+		id := account.TokenID(claims.OriginJTI, claims.AuthTime)
+		tx := &store.Tx{}
+		if !slices.Contains(s.TokenIDs, id) {
+			// A logout that read the session before this is refused by the
+			// count (its condition), so no token escapes it.
+			tx.Update(s.Key, expression.Set(expression.Name("tokenIds"),
+				expression.ListAppend(expression.IfNotExists(expression.Name("tokenIds"), expression.Value([]string{})), expression.Value([]string{id}))),
+				store.Exists(), errSessionEnded)
+		}
+		return httpapi.JSON(200, tok).With(tx), nil
 	})
 }
 
-// Logout serves POST /auth/logout (R2.3): the session is removed and its refresh
-// token revoked in Cognito. A token that is not the caller's is 404.
+// Logout serves POST /auth/logout (R2.3): the session is removed, its refresh
+// token revoked in Cognito, and its access and ID tokens ended at once: their
+// ids go on the account, which the gate reads on every request anyway. A
+// token that is not the caller's is 404; one already logged out is 204.
 func Logout(d *platform.Deps) httpapi.Handler {
 	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *refreshBody) (*httpapi.Response, error) {
+		key := store.SessionKey(store.Hash(b.RefreshToken))
+		notYours := apierr.New(apierr.NotFound, "No such session.")
+		var s account.Session
+		err := store.Of(d).Get(ctx, key, &s)
 		tx := &store.Tx{}
-		tx.Delete(store.SessionKey(store.Hash(b.RefreshToken)),
-			store.Cond(expression.AttributeNotExists(expression.Name("PK")).
-				Or(expression.Name("accountId").Equal(expression.Value(r.Account.AccountID)))),
-			apierr.New(apierr.NotFound, "No such session."))
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			// Logged out before: the refresh token is revoked again, harmlessly.
+		case err != nil:
+			return nil, err
+		case s.AccountID != r.Account.AccountID:
+			return nil, notYours
+		default:
+			tokens := expression.Size(expression.Name("tokenIds")).Equal(expression.Value(len(s.TokenIDs)))
+			if len(s.TokenIDs) == 0 {
+				tokens = expression.AttributeNotExists(expression.Name("tokenIds"))
+			}
+			tx.Delete(key, store.Cond(expression.Name("accountId").Equal(expression.Value(r.Account.AccountID)).And(tokens)),
+				apierr.New(apierr.Conflict, "The session was refreshed at the same time; log out again."))
+			if len(s.TokenIDs) > 0 {
+				tx.Change(r.Account.Key, r.Account.Version,
+					expression.Set(expression.Name("endedTokens"), expression.Value(r.Account.Ended(s.TokenIDs, d.Now()))),
+					nil, account.ErrChanged)
+			}
+		}
 		identity.AfterRevoke(tx, d.Now(), b.RefreshToken)
 		return httpapi.NoContent().With(tx), nil
 	})

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kartamieszkanca/platform/infra/local/testenv"
 	"github.com/kartamieszkanca/platform/shared/account"
+	"github.com/kartamieszkanca/platform/shared/identity"
 	"github.com/kartamieszkanca/platform/shared/linktoken"
 	"github.com/kartamieszkanca/platform/shared/store"
 )
@@ -164,10 +165,11 @@ func TestLoginAndAccountState(t *testing.T) {
 // session that is not the caller's is 404.
 func TestRefreshAndLogout(t *testing.T) {
 	e := testenv.Get(t)
-	_, tk := resident(t, e)
+	email, tk := resident(t, e)
 	_, other := resident(t, e)
 	var fresh tokens
 	e.Call(t, "POST", "/auth/refresh", "", map[string]string{"refreshToken": tk.RefreshToken}).Expect(t, 200).Decode(t, &fresh)
+	second := otherSession(t, e, email, fresh)
 	if fresh.AccessToken == "" || fresh.IDToken == "" {
 		t.Fatalf("refresh answered %+v", fresh)
 	}
@@ -181,9 +183,62 @@ func TestRefreshAndLogout(t *testing.T) {
 		t.Fatalf("code %s", p.Code)
 	}
 	e.Call(t, "POST", "/auth/refresh", "", map[string]string{"refreshToken": "garbage"}).Expect(t, 401)
-	// Logging out twice is fine.
-	e.Call(t, "POST", "/auth/logout", tk.AccessToken, map[string]string{"refreshToken": tk.RefreshToken}).Expect(t, 204)
+	// Logging out twice is fine (from another session: this one's tokens ended).
+	e.Call(t, "POST", "/auth/logout", second.AccessToken, map[string]string{"refreshToken": tk.RefreshToken}).Expect(t, 204)
 	// No token, a forged one: the gateway refuses like the JWT authorizer.
 	e.Call(t, "GET", "/account", "", nil).Expect(t, 401)
 	e.Call(t, "GET", "/account", tk.AccessToken[:len(tk.AccessToken)-4]+"AAAA", nil).Expect(t, 401)
+}
+
+// otherSession logs in again until the new session's tokens are told apart
+// from prev's: cognito-local's tokens name their session by auth_time alone
+// (Cognito's by origin_jti), a second.
+func otherSession(t *testing.T, e *testenv.Env, email string, prev tokens) tokens {
+	t.Helper()
+	for {
+		tk := login(t, e, email, testenv.ResidentPassword)
+		if authTime(t, tk.AccessToken) != authTime(t, prev.AccessToken) {
+			return tk
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func authTime(t *testing.T, token string) int64 {
+	t.Helper()
+	c, err := identity.ReadClaims(token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.AuthTime
+}
+
+// R2.3, issue 13: logout ends the session's access and ID tokens at once, not
+// only its refresh token, and the tokens of its refreshes too; the account's
+// other sessions go on. The gate's one read decides it: no extra round trip.
+func TestLogoutEndsTheSessionsTokens(t *testing.T) {
+	e := testenv.Get(t)
+	email, tk := resident(t, e)
+	var fresh tokens
+	e.Call(t, "POST", "/auth/refresh", "", map[string]string{"refreshToken": tk.RefreshToken}).Expect(t, 200).Decode(t, &fresh)
+	other := otherSession(t, e, email, fresh)
+	for _, token := range []string{tk.AccessToken, tk.IDToken, fresh.AccessToken, fresh.IDToken, other.AccessToken} {
+		e.Call(t, "GET", "/account", token, nil).Expect(t, 200)
+	}
+
+	res := e.Call(t, "POST", "/auth/logout", tk.IDToken, map[string]string{"refreshToken": tk.RefreshToken}).Expect(t, 204)
+	if res.Calls > 3 {
+		t.Errorf("logout made %d round trips, budget 3", res.Calls)
+	}
+	for name, token := range map[string]string{"access": tk.AccessToken, "id": tk.IDToken, "refreshed access": fresh.AccessToken, "refreshed id": fresh.IDToken} {
+		res := e.Call(t, "GET", "/account", token, nil)
+		if res.Status != 401 || res.Problem(t).Code != "unauthorized" {
+			t.Errorf("%s token after logout: %d %s", name, res.Status, res.Body)
+		}
+	}
+	res = e.Call(t, "GET", "/account", other.AccessToken, nil).Expect(t, 200)
+	if res.Calls > 1 {
+		t.Errorf("GET /account made %d round trips: the ended tokens must ride on the gate's read", res.Calls)
+	}
+	e.Call(t, "POST", "/auth/refresh", "", map[string]string{"refreshToken": other.RefreshToken}).Expect(t, 200)
 }

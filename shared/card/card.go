@@ -153,6 +153,7 @@ func BlockIn(tx *store.Tx, c *Card, reason, actor string, now time.Time) error {
 			return u.Set(expression.Name("blockReason"), expression.Value(reason)).
 				Set(expression.Name("statusBeforeBlock"), expression.Value(c.Status))
 		}, apierr.New(WrongState, "The card was changed at the same time; read it again."))
+	RevokeIn(tx, c, reason, now)
 	return nil
 }
 
@@ -173,5 +174,6 @@ func UnblockIn(tx *store.Tx, c *Card, actor, comment string, now time.Time) stri
 		func(u expression.UpdateBuilder) expression.UpdateBuilder {
 			return u.Remove(expression.Name("blockReason")).Remove(expression.Name("statusBeforeBlock"))
 		}, apierr.New(WrongState, "The card was changed at the same time; read it again."))
+	RevokeIn(tx, c, ReasonUnblocked, now)
 	return back
 }

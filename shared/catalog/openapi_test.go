@@ -397,6 +397,7 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		{schema: "VerifiedIdentifier", value: verification.IdentifierView{}},
 		{schema: "CardCheck", value: verification.CheckView{}},
 		{schema: "CardCheckList", value: httpapi.List[verification.CheckView]{}},
+		{schema: "Revocation", value: card.RevocationView{}},
 		{schema: "Benefit", value: benefit.View{}},
 		{schema: "BenefitList", value: httpapi.List[benefit.View]{}},
 	}

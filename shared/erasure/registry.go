@@ -132,6 +132,8 @@ var Registry = []Rule{
 	{Prefix: "ENTDUE#", Item: "index_entitlements_due", Fate: KeptNoPerson, Found: "an index partition: entries go with their entitlements"},
 	{Prefix: "RETAIN#", Item: "index_retention", Fate: KeptNoPerson, Found: "an index partition: entries go with their uploads"},
 	{Prefix: "BIRTHDAY#", Item: "index_birthdays", Fate: KeptNoPerson, Found: "an index partition: entries go with their profiles"},
+	{Prefix: "RATE#", Item: "rate_limit", Fate: KeptNoPerson,
+		Found: "a rate limit's counter: its key holds a hash of the subject, and it expires within its window"},
 	{Prefix: "DICT#", Item: "dictionary_entry", Fate: KeptNoPerson, Found: "the city's dictionaries name nobody"},
 	{Prefix: "TASK#", Item: "task", Fate: KeptNoPerson,
 		Found: "a task drops its arguments when done; the erasure's own task names only its job"},

@@ -71,6 +71,15 @@ func (a *Adapter) serve(ctx context.Context, r *Request, ev events.APIGatewayV2H
 	if err := checkPathIDs(r.Params); err != nil {
 		return nil, err
 	}
+	r.counters = a.countersOf(r)
+	for _, c := range r.counters {
+		if c.limit.Before {
+			if err := a.countBefore(ctx, r.counters); err != nil {
+				return nil, err
+			}
+			break
+		}
+	}
 	key := r.Header("idempotency-key")
 	if !a.Route.Idempotent || key == "" {
 		return a.run(ctx, r, nil)
@@ -105,6 +114,13 @@ func (a *Adapter) serve(ctx context.Context, r *Request, ev events.APIGatewayV2H
 // commits and the other replays its answer.
 func (a *Adapter) run(ctx context.Context, r *Request, rec *Idempotency) (*Response, error) {
 	resp, err := a.Handler(ctx, r)
+	if err != nil && len(r.counters) > 0 {
+		if e := apierr.From(err); e != nil && e.Status() >= 400 && e.Status() < 500 {
+			if cerr := a.countRefused(ctx, r.counters); cerr != nil {
+				return nil, cerr
+			}
+		}
+	}
 	if err != nil {
 		if rec != nil && apierr.From(err) != nil {
 			// A retry that raced its first request may be refused by the state
@@ -130,7 +146,13 @@ func (a *Adapter) run(ctx context.Context, r *Request, rec *Idempotency) (*Respo
 		}
 		resp.Tx.Create(rec, errReplay)
 	}
-	if err := a.Table.Commit(ctx, resp.Tx); err != nil {
+	if len(r.counters) > 0 && resp.Status < 400 {
+		if resp.Tx == nil {
+			resp.Tx = &store.Tx{}
+		}
+		countIn(resp.Tx, r.counters, a.Table.Now())
+	}
+	if err := a.commitCounted(ctx, resp.Tx); err != nil {
 		if rec != nil {
 			// A racing retry may have committed first: its answer is ours.
 			if old, rerr := a.replay(ctx, rec); old != nil || rerr != nil {
@@ -199,6 +221,9 @@ func (a *Adapter) authorize(ctx context.Context, r *Request) error {
 		return err
 	}
 	if err := memberReach(a.Route, &acc, r.Params); err != nil {
+		return err
+	}
+	if err := account.CheckToken(&acc, r.Caller.TokenID, a.Table.Now()); err != nil {
 		return err
 	}
 	r.Account = &acc

@@ -26,6 +26,8 @@ type Caller struct {
 	Sub      string
 	Groups   []string
 	AuthTime int64
+	// TokenID names the token's session (account.TokenID).
+	TokenID string
 }
 
 // Request is what a handler sees.
@@ -42,6 +44,8 @@ type Request struct {
 	Account *account.Account
 	// Token is the bearer token as sent, for the few handlers that hand it on.
 	Token string
+	// counters are the route's abuse limits for this request.
+	counters []counter
 }
 
 // Header returns a request header (API Gateway lower-cases their names).
@@ -74,7 +78,8 @@ func callerFrom(ev *events.APIGatewayV2HTTPRequest) *Caller {
 	}
 	c := a.JWT.Claims
 	at, _ := strconv.ParseInt(c["auth_time"], 10, 64)
-	return &Caller{Sub: c["sub"], Groups: parseGroups(c["cognito:groups"]), AuthTime: at}
+	return &Caller{Sub: c["sub"], Groups: parseGroups(c["cognito:groups"]), AuthTime: at,
+		TokenID: account.TokenID(c["origin_jti"], at)}
 }
 
 // parseGroups reads an array claim as HTTP APIs pass it: "[a b]" (or a JSON

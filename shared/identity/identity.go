@@ -237,8 +237,9 @@ func attr(as []types.AttributeType, name string) string {
 
 // Claims are the claims the API reads from tokens Cognito has just issued to it.
 type Claims struct {
-	Sub      string `json:"sub"`
-	AuthTime int64  `json:"auth_time"`
+	Sub       string `json:"sub"`
+	AuthTime  int64  `json:"auth_time"`
+	OriginJTI string `json:"origin_jti"`
 }
 
 // ReadClaims reads a token that the API received from Cognito itself over TLS;

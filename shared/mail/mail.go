@@ -5,12 +5,9 @@
 package mail
 
 import (
-	"bytes"
 	"embed"
 	"fmt"
-	htmltemplate "html/template"
 	"strings"
-	"text/template"
 
 	"github.com/kartamieszkanca/platform/shared/outbox"
 )
@@ -37,30 +34,30 @@ func Render(name, lang string, data map[string]string) (Message, error) {
 	if err != nil {
 		return Message{}, fmt.Errorf("mail: no template %q", name)
 	}
-	text, err := template.New(name).Option("missingkey=error").Parse(string(src))
+	text, err := parseTemplate(string(src), false)
 	if err != nil {
-		return Message{}, err
+		return Message{}, fmt.Errorf("mail: template %s: %w", name, err)
 	}
-	html, err := htmltemplate.New(name).Option("missingkey=error").Parse(string(src))
+	html, err := parseTemplate(string(src), true)
 	if err != nil {
-		return Message{}, err
+		return Message{}, fmt.Errorf("mail: template %s: %w", name, err)
 	}
 	var m Message
-	var buf bytes.Buffer
 	for _, part := range []struct {
-		name string
-		dst  *string
-		exec func(*bytes.Buffer) error
-	}{
-		{"subject", &m.Subject, func(b *bytes.Buffer) error { return text.ExecuteTemplate(b, "subject", data) }},
-		{"text", &m.Text, func(b *bytes.Buffer) error { return text.ExecuteTemplate(b, "text", data) }},
-		{"html", &m.HTML, func(b *bytes.Buffer) error { return html.ExecuteTemplate(b, "html", data) }},
-	} {
-		buf.Reset()
-		if err := part.exec(&buf); err != nil {
+		name  string
+		dst   *string
+		nodes map[string][]node
+		html  bool
+	}{{"subject", &m.Subject, text, false}, {"text", &m.Text, text, false}, {"html", &m.HTML, html, true}} {
+		nodes, ok := part.nodes[part.name]
+		if !ok {
+			return Message{}, fmt.Errorf("mail: template %s has no part %q", name, part.name)
+		}
+		var b strings.Builder
+		if err := execute(&b, nodes, data, part.html); err != nil {
 			return Message{}, fmt.Errorf("mail: render %s/%s: %w", name, part.name, err)
 		}
-		*part.dst = strings.TrimSpace(buf.String())
+		*part.dst = strings.TrimSpace(b.String())
 	}
 	return m, nil
 }

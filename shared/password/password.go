@@ -7,7 +7,7 @@ package password
 import (
 	"unicode/utf8"
 
-	"github.com/trustelem/zxcvbn"
+	"github.com/kartamieszkanca/platform/shared/password/internal/zxcvbn"
 )
 
 const (

@@ -23,6 +23,16 @@ func TestProblem(t *testing.T) {
 		{"LocalPassword-2026", nil, ""},
 		{"zielony tramwaj jedzie nocą", nil, ""},
 		{"correct horse battery staple", nil, ""},
+		// The dictionaries are tables generated at build time, not maps built
+		// at start: leet, keyboard walks, sequences, digits and a user's own
+		// data are still refused, longer unusual phrases still taken.
+		{"P@ssw0rd12345", nil, "too_common"},
+		{"1qaz2wsx3edc", nil, "too_common"},
+		{"12345678901234", nil, "too_common"},
+		{"abcdefghijklmn", nil, "too_common"},
+		{"Qwerty123456!", nil, "too_common"},
+		{"pudełko-jabłek-zimą", nil, ""},
+		{"Kartofel7Zegar", nil, ""},
 	}
 	for _, c := range cases {
 		if got := Problem(c.pw, c.inputs...); got != c.want {

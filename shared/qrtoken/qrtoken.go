@@ -50,20 +50,61 @@ func Issue(ctx context.Context, s Signer, cardID, number string, now time.Time) 
 	jti := make([]byte, 12)
 	_, _ = rand.Read(jti)
 	exp := now.Add(TTL)
-	header, _ := json.Marshal(map[string]string{"alg": "ES256", "typ": Type, "kid": s.KeyID()})
-	payload, _ := json.Marshal(Claims{CardID: cardID, Number: number, Issued: now.Unix(), Expiry: exp.Unix(),
+	tok, err := Sign(ctx, s, Type, Claims{CardID: cardID, Number: number, Issued: now.Unix(), Expiry: exp.Unix(),
 		ID: base64.RawURLEncoding.EncodeToString(jti)})
-	signing := b64(header) + "." + b64(payload)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	return tok, exp, nil
+}
+
+// Sign makes a compact JWS (ES256) of a payload with the QR key, typed typ:
+// QR tokens and validity statements (R15.3) are checked with the same
+// published keys, and their types keep one from passing for the other.
+func Sign(ctx context.Context, s Signer, typ string, payload any) (string, error) {
+	header, _ := json.Marshal(map[string]string{"alg": "ES256", "typ": typ, "kid": s.KeyID()})
+	body, err := json.Marshal(payload)
+	if err != nil {
+		return "", err
+	}
+	signing := b64(header) + "." + b64(body)
 	digest := sha256.Sum256([]byte(signing))
 	der, err := s.SignDigest(ctx, digest[:])
 	if err != nil {
-		return "", time.Time{}, err
+		return "", err
 	}
 	sig, err := joseSignature(der)
 	if err != nil {
-		return "", time.Time{}, err
+		return "", err
 	}
-	return signing + "." + b64(sig), exp, nil
+	return signing + "." + b64(sig), nil
+}
+
+// VerifySigned checks a JWS of type typ against published keys (by kid) and
+// reads its payload into out; the clock is the caller's concern.
+func VerifySigned(token, typ string, keys map[string]*ecdsa.PublicKey, out any) error {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return ErrInvalid
+	}
+	var h struct{ Alg, Typ, Kid string }
+	if err := unb64JSON(parts[0], &h); err != nil || h.Alg != "ES256" || h.Typ != typ {
+		return ErrInvalid
+	}
+	key := keys[h.Kid]
+	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
+	if key == nil || err != nil || len(sig) != 64 {
+		return ErrInvalid
+	}
+	digest := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
+	r, s := new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:])
+	if !ecdsa.Verify(key, digest[:], r, s) {
+		return ErrInvalid
+	}
+	if err := unb64JSON(parts[1], out); err != nil {
+		return ErrInvalid
+	}
+	return nil
 }
 
 // ErrInvalid is any token that does not verify, without saying why.
@@ -76,26 +117,8 @@ var ErrExpired = fmt.Errorf("%w: expired", ErrInvalid)
 // Verify checks a token against published keys (by kid) and the clock. An
 // expired token's claims are returned with ErrExpired.
 func Verify(token string, keys map[string]*ecdsa.PublicKey, now time.Time) (Claims, error) {
-	parts := strings.Split(token, ".")
-	if len(parts) != 3 {
-		return Claims{}, ErrInvalid
-	}
-	var h struct{ Alg, Typ, Kid string }
-	if err := unb64JSON(parts[0], &h); err != nil || h.Alg != "ES256" || h.Typ != Type {
-		return Claims{}, ErrInvalid
-	}
-	key := keys[h.Kid]
-	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
-	if key == nil || err != nil || len(sig) != 64 {
-		return Claims{}, ErrInvalid
-	}
-	digest := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
-	r, s := new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:])
-	if !ecdsa.Verify(key, digest[:], r, s) {
-		return Claims{}, ErrInvalid
-	}
 	var c Claims
-	if err := unb64JSON(parts[1], &c); err != nil || c.CardID == "" {
+	if err := VerifySigned(token, Type, keys, &c); err != nil || c.CardID == "" {
 		return Claims{}, ErrInvalid
 	}
 	if now.Unix() >= c.Expiry {

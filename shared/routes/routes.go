@@ -10,6 +10,7 @@ package routes
 import (
 	"sort"
 	"strings"
+	"time"
 )
 
 // Access says who may call a route.
@@ -116,7 +117,70 @@ type Route struct {
 	// the route (R7.3); every other route answers it 403 account_blocked.
 	WhileBlocked bool
 	Summary      string
+	// Limits are the route's abuse limits (API.md "Limits and rate limits"),
+	// counted in the table by the request adapter.
+	Limits []Limit
+	// Throttle is API Gateway's throttling of the route; nil: the stage's.
+	Throttle *Throttle
 }
+
+// LimitBy is what an abuse limit counts per.
+type LimitBy string
+
+const (
+	// BySourceIP: the gateway's source address, never a client's header.
+	BySourceIP LimitBy = "ip"
+	// ByEmail: the body's "email", normalized; the same for an e-mail with an
+	// account and one without, so no limit tells them apart.
+	ByEmail LimitBy = "email"
+	// ByOrganization: the calling partner's or inspector's organization.
+	ByOrganization LimitBy = "org"
+)
+
+// Limit allows Max requests per subject within Window, which starts at the
+// subject's first counted request; then 429 rate_limited until it ends.
+type Limit struct {
+	By     LimitBy
+	Max    int
+	Window time.Duration
+	// Failures: only refused requests (4xx answers) count, but every request
+	// is checked, so a right password is refused too while the limit holds.
+	Failures bool
+	// Before: the counter is taken before the handler runs, in a write of its
+	// own, for handlers that act outside the table before their change
+	// commits (registration creates the Cognito identity). Otherwise it rides
+	// in the change's own transaction, at no extra round trip.
+	Before bool
+}
+
+// Throttle is a route's steady rate (requests per second) and burst.
+type Throttle struct {
+	Rate  float64
+	Burst int
+}
+
+// The limits of the routes; a new route of the same kind takes the same line
+// (e.g. invitation accept: Limits: routes.LinkLimits, Throttle: routes.AnonymousThrottle).
+var (
+	// LoginLimits: 5 failures per e-mail within 15 minutes.
+	LoginLimits = []Limit{{By: ByEmail, Max: 5, Window: 15 * time.Minute, Failures: true}, {By: BySourceIP, Max: 100, Window: 15 * time.Minute, Failures: true}}
+	// MailLimits: routes that mail an address given by anyone (register,
+	// resend, forgot-password).
+	MailLimits = []Limit{{By: BySourceIP, Max: 20, Window: time.Hour}, {By: ByEmail, Max: 5, Window: time.Hour}}
+	// RegisterLimits are taken before Cognito is touched; per e-mail they
+	// allow a few more, as a registrant's retries (and a double click) count.
+	RegisterLimits = []Limit{{By: BySourceIP, Max: 20, Window: time.Hour, Before: true}, {By: ByEmail, Max: 10, Window: time.Hour, Before: true}}
+	// LinkLimits: routes that take a mailed link's token (activate, invitation
+	// accept): guessing tokens is bounded per source.
+	LinkLimits = []Limit{{By: BySourceIP, Max: 30, Window: time.Hour}}
+	// CheckLimits: card checks and benefits per organization.
+	CheckLimits = []Limit{{By: ByOrganization, Max: 600, Window: time.Minute}}
+
+	// AnonymousThrottle is API Gateway's throttle of the public routes that
+	// act on an e-mail or a link; CheckThrottle the verifiers' routes.
+	AnonymousThrottle = &Throttle{Rate: 10, Burst: 20}
+	CheckThrottle     = &Throttle{Rate: 50, Burst: 100}
+)
 
 // Key is "METHOD /path", the API Gateway route key.
 func (r Route) Key() string { return r.Method + " " + r.Path }
@@ -127,7 +191,6 @@ var Everything = Needs{Table: WriteTable, Identity: true, FilesRead: true, Files
 var (
 	rd   = Needs{Table: ReadTable}
 	rw   = Needs{Table: WriteTable}
-	rdID = Needs{Table: ReadTable, Identity: true}
 	rwID = Needs{Table: WriteTable, Identity: true}
 	// filesRW: a change that checks uploads (reads) and links to them.
 	filesRW = Needs{Table: WriteTable, FilesRead: true}
@@ -139,15 +202,15 @@ var All = []Route{
 	{Method: "GET", Path: "/consents/clauses", Function: "list-consent-clauses", Access: Public, Needs: rd, Summary: "Current consent clauses for the registration form"},
 	{Method: "GET", Path: "/dictionaries/{kind}", Function: "get-dictionary", Access: Public, Needs: rd, Summary: "A public dictionary"},
 
-	{Method: "POST", Path: "/auth/register", Function: "register", Access: Public, Needs: rwID, Idempotent: true, Summary: "Register a resident account"},
-	{Method: "POST", Path: "/auth/activate", Function: "activate", Access: Public, Needs: rwID, Summary: "Activate an account with the mailed token"},
-	{Method: "POST", Path: "/auth/activation/resend", Function: "resend-activation", Access: Public, Needs: rw, Summary: "Send the activation mail again"},
-	{Method: "POST", Path: "/auth/login", Function: "login", Access: Public, Needs: rwID, Summary: "Log in with e-mail and password"},
-	{Method: "POST", Path: "/auth/refresh", Function: "refresh", Access: Public, Needs: rdID, Summary: "New tokens for a refresh token"},
+	{Method: "POST", Path: "/auth/register", Function: "register", Access: Public, Needs: rwID, Idempotent: true, Summary: "Register a resident account", Limits: RegisterLimits, Throttle: AnonymousThrottle},
+	{Method: "POST", Path: "/auth/activate", Function: "activate", Access: Public, Needs: rwID, Summary: "Activate an account with the mailed token", Limits: LinkLimits, Throttle: AnonymousThrottle},
+	{Method: "POST", Path: "/auth/activation/resend", Function: "resend-activation", Access: Public, Needs: rw, Summary: "Send the activation mail again", Limits: MailLimits, Throttle: AnonymousThrottle},
+	{Method: "POST", Path: "/auth/login", Function: "login", Access: Public, Needs: rwID, Summary: "Log in with e-mail and password", Limits: LoginLimits, Throttle: AnonymousThrottle},
+	{Method: "POST", Path: "/auth/refresh", Function: "refresh", Access: Public, Needs: rwID, Summary: "New tokens for a refresh token"},
 	{Method: "POST", Path: "/auth/logout", Function: "logout", Access: Account, Needs: rwID, Members: true, WhileBlocked: true, Summary: "Revoke the refresh token"},
-	{Method: "POST", Path: "/auth/password/forgot", Function: "forgot-password", Access: Public, Needs: rw, Summary: "Mail a password reset link"},
-	{Method: "POST", Path: "/auth/password/reset", Function: "reset-password", Access: Public, Needs: rwID, Summary: "Set a new password with the mailed token"},
-	{Method: "POST", Path: "/auth/invitation/accept", Function: "accept-invitation", Access: Public, Needs: rwID, Summary: "A family member sets the first password with the mailed invitation"},
+	{Method: "POST", Path: "/auth/password/forgot", Function: "forgot-password", Access: Public, Needs: rw, Summary: "Mail a password reset link", Limits: MailLimits, Throttle: AnonymousThrottle},
+	{Method: "POST", Path: "/auth/password/reset", Function: "reset-password", Access: Public, Needs: rwID, Summary: "Set a new password with the mailed token", Throttle: AnonymousThrottle},
+	{Method: "POST", Path: "/auth/invitation/accept", Function: "accept-invitation", Access: Public, Needs: rwID, Summary: "A family member sets the first password with the mailed invitation", Limits: LinkLimits, Throttle: AnonymousThrottle},
 
 	{Method: "GET", Path: "/account", Function: "get-account", Access: Account, Needs: rd, Members: true, WhileBlocked: true, Summary: "The caller's account"},
 	{Method: "PUT", Path: "/account/phone", Function: "put-account-phone", Access: Account, Needs: rw, Members: true, Summary: "Add or change the phone number"},
@@ -186,9 +249,11 @@ var All = []Route{
 	{Method: "POST", Path: "/profiles/{profileId}/identifiers", Function: "create-identifier", Access: Resident, Needs: rw, Idempotent: true, Summary: "Add an identifier"},
 	{Method: "DELETE", Path: "/profiles/{profileId}/identifiers/{identifierId}", Function: "delete-identifier", Access: Resident, Needs: rw, Summary: "Remove an identifier"},
 	{Method: "GET", Path: "/profiles/{profileId}/cards/{cardId}/checks", Function: "list-card-checks", Access: Resident, Needs: rd, Members: true, Summary: "Who checked the card, when, and the result"},
+	{Method: "GET", Path: "/profiles/{profileId}/cards/{cardId}/validity", Function: "get-card-validity", Access: Resident, Needs: Needs{Table: ReadTable, Signing: true}, Members: true, Summary: "A signed statement of the card's validity at a past instant"},
+	{Method: "GET", Path: "/cards/revocations", Function: "list-card-revocations", Access: Verifiers, Needs: rd, Summary: "Cards blocked, cancelled or unblocked since an instant (offline verifiers)"},
 
-	{Method: "POST", Path: "/verify", Function: "verify-card", Access: Verifiers, Needs: Needs{Table: WriteTable, FilesRead: true, Signing: true}, Summary: "Check a card by number or QR token"},
-	{Method: "POST", Path: "/partner/benefits", Function: "record-benefit", Access: Partners, Needs: Needs{Table: WriteTable, Signing: true}, Idempotent: true, Summary: "Record the use of a benefit"},
+	{Method: "POST", Path: "/verify", Function: "verify-card", Access: Verifiers, Needs: Needs{Table: WriteTable, FilesRead: true, Signing: true}, Summary: "Check a card by number or QR token", Limits: CheckLimits, Throttle: CheckThrottle},
+	{Method: "POST", Path: "/partner/benefits", Function: "record-benefit", Access: Partners, Needs: Needs{Table: WriteTable, Signing: true}, Idempotent: true, Summary: "Record the use of a benefit", Limits: CheckLimits, Throttle: CheckThrottle},
 	{Method: "GET", Path: "/partner/benefits", Function: "list-partner-benefits", Access: Partners, Needs: rd, Summary: "The benefits the partner's organization recorded"},
 	{Method: "GET", Path: "/profiles/{profileId}/benefits", Function: "list-benefits", Access: Resident, Needs: rd, Members: true, Summary: "The benefits the profile used"},
 

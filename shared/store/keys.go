@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/oklog/ulid/v2"
 )
@@ -320,3 +321,25 @@ func BirthdayPK(monthDay string) string { return "BIRTHDAY#" + monthDay }
 // MailToPK is GSI2's partition of the mail to an address (by its hash, so
 // the index key names nobody): erasure finds a person's mail through it.
 func MailToPK(email string) string { return "MAILTO#" + Hash(NormalizeEmail(email)) }
+
+// RevocationsPK is the partition of the revocation list (R15.2): one item per
+// card blocked, cancelled or unblocked, sorted by the instant (SK
+// "<revokedAt>#<cardId>", fixed-width UTC), so "since T" is one Query from T.
+// Blocks are rare (a few a minute in a city), far below one partition's
+// write limit, so the list needs no shards.
+const RevocationsPK = "REVOCATIONS"
+
+// RevocationKey is one entry of the revocation list; at is RevocationTime's.
+func RevocationKey(at, cardID string) Key { return Key{RevocationsPK, at + "#" + cardID} }
+
+// RevocationTime is the sort form of an instant in the revocation list:
+// fixed-width UTC with milliseconds, so the order of strings is the order of
+// time.
+func RevocationTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+// RateKey is an abuse limit's counter (package httpapi): per route, what it
+// counts by and the subject, hashed (a key names no address or e-mail).
+// Expired by TTL once its window is over.
+func RateKey(function, by, subject string) Key {
+	return Key{"RATE#" + function + "#" + by + "#" + Hash(subject), "RATE"}
+}

@@ -19,8 +19,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/lestrrat-go/jwx/v3/jwa"
 	"github.com/lestrrat-go/jwx/v3/jwk"
-	"github.com/lestrrat-go/jwx/v3/jwt"
+	"github.com/lestrrat-go/jwx/v3/jws"
 
 	"github.com/kartamieszkanca/platform/shared/catalog"
 	"github.com/kartamieszkanca/platform/shared/entry"
@@ -126,29 +127,49 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	_, _ = io.WriteString(w, out.Body)
 }
 
-// verify checks a bearer token like the JWT authorizer and returns its claims
-// as the authorizer passes them to functions (every value a string).
+// skew is the clock difference tolerated on exp and nbf.
+const skew = time.Second
+
+// verify checks a bearer token as strictly as the HTTP API's JWT authorizer
+// with a Cognito issuer, and returns its claims as the authorizer passes them
+// to functions (every value a string). Refused: anything but RS256 (alg none,
+// HS256 keyed with the public key), a kid the pool does not publish, a bad
+// signature, no exp or an expired one, nbf in the future, another issuer, a
+// token_use other than id or access (a refresh token as bearer), an ID token
+// for another audience or an access token for another client, and groups that
+// are not an array.
 func (g *Gateway) verify(header string) (map[string]string, error) {
 	raw, ok := strings.CutPrefix(header, "Bearer ")
 	if !ok || raw == "" {
 		return nil, fmt.Errorf("no bearer token")
 	}
-	if _, err := jwt.Parse([]byte(raw), jwt.WithKeySet(g.keys), jwt.WithIssuer(g.issuer), jwt.WithValidate(true),
-		jwt.WithAcceptableSkew(time.Second)); err != nil {
+	parts := strings.Split(raw, ".")
+	if len(parts) != 3 {
+		return nil, fmt.Errorf("not a compact JWS")
+	}
+	var h struct {
+		Alg string `json:"alg"`
+		Kid string `json:"kid"`
+	}
+	if err := unb64JSON(parts[0], &h); err != nil {
 		return nil, err
 	}
-	parts := strings.Split(raw, ".")
-	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
+	if h.Alg != "RS256" {
+		return nil, fmt.Errorf("alg %q refused", h.Alg)
+	}
+	key, ok := g.keys.LookupKeyID(h.Kid)
+	if !ok || h.Kid == "" {
+		return nil, fmt.Errorf("unknown kid %q", h.Kid)
+	}
+	if _, err := jws.Verify([]byte(raw), jws.WithKey(jwa.RS256(), key)); err != nil {
 		return nil, err
 	}
 	var m map[string]any
-	if err := json.Unmarshal(payload, &m); err != nil {
+	if err := unb64JSON(parts[1], &m); err != nil {
 		return nil, err
 	}
-	// The authorizer's audience check: aud for ID tokens, client_id for access tokens.
-	if m["aud"] != g.clientID && m["client_id"] != g.clientID {
-		return nil, fmt.Errorf("token is for another client")
+	if err := g.checkClaims(m, time.Now()); err != nil {
+		return nil, err
 	}
 	claims := map[string]string{}
 	for k, v := range m {
@@ -170,6 +191,61 @@ func (g *Gateway) verify(header string) (map[string]string, error) {
 		}
 	}
 	return claims, nil
+}
+
+// checkClaims is the authorizer's claim checks of a signed token.
+func (g *Gateway) checkClaims(m map[string]any, now time.Time) error {
+	exp, ok := m["exp"].(float64)
+	if !ok {
+		return fmt.Errorf("no exp")
+	}
+	if now.Add(-skew).Unix() >= int64(exp) {
+		return fmt.Errorf("expired")
+	}
+	if v, present := m["nbf"]; present {
+		nbf, ok := v.(float64)
+		if !ok || int64(nbf) > now.Add(skew).Unix() {
+			return fmt.Errorf("not valid yet")
+		}
+	}
+	if v, present := m["iat"]; present {
+		if _, ok := v.(float64); !ok {
+			return fmt.Errorf("iat is not a number")
+		}
+	}
+	if m["iss"] != g.issuer {
+		return fmt.Errorf("another issuer")
+	}
+	if sub, _ := m["sub"].(string); sub == "" {
+		return fmt.Errorf("no sub")
+	}
+	// The authorizer's audience check: aud for ID tokens, client_id for access tokens.
+	switch m["token_use"] {
+	case "id":
+		if m["aud"] != g.clientID {
+			return fmt.Errorf("ID token for another audience")
+		}
+	case "access":
+		if m["client_id"] != g.clientID {
+			return fmt.Errorf("access token for another client")
+		}
+	default:
+		return fmt.Errorf("token_use %v refused", m["token_use"])
+	}
+	if v, present := m["cognito:groups"]; present {
+		if _, ok := v.([]any); !ok {
+			return fmt.Errorf("cognito:groups is not an array")
+		}
+	}
+	return nil
+}
+
+func unb64JSON(s string, v any) error {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, v)
 }
 
 // event builds the payload format 2.0 event API Gateway sends.

@@ -72,6 +72,18 @@ func (r *Resp) Problem(t testing.TB) Problem {
 // headers are name, value pairs.
 func (e *Env) Call(t testing.TB, method, path, token string, body any, headers ...string) *Resp {
 	t.Helper()
+	return e.CallWith(t, Client, method, path, token, body, headers...)
+}
+
+// CallFrom sends a request from a source address (127.0.0.0/8).
+func (e *Env) CallFrom(t testing.TB, ip, method, path, token string, body any, headers ...string) *Resp {
+	t.Helper()
+	return e.CallWith(t, ClientFrom(ip), method, path, token, body, headers...)
+}
+
+// CallWith sends a request with an HTTP client.
+func (e *Env) CallWith(t testing.TB, client *http.Client, method, path, token string, body any, headers ...string) *Resp {
+	t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -99,7 +111,7 @@ func (e *Env) Call(t testing.TB, method, path, token string, body any, headers .
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	res, err := Client.Do(req)
+	res, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"sync"
 
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 )
@@ -14,9 +16,39 @@ import (
 // cannot produce (an outage between two steps of a change). They act in the
 // platform's own clients, before a call leaves the process.
 var faults = struct {
-	mu   sync.Mutex
-	next map[string]int
-}{next: map[string]int{}}
+	mu       sync.Mutex
+	next     map[string]int
+	attempts map[string]int
+}{next: map[string]int{}, attempts: map[string]int{}}
+
+// FailAttempts makes the next n attempts of an operation fail as throttled,
+// inside the SDK's retries: up to the SDK's attempts less one, the call
+// still succeeds.
+func (e *Env) FailAttempts(operation string, n int) {
+	faults.mu.Lock()
+	defer faults.mu.Unlock()
+	faults.attempts[operation] += n
+}
+
+func takeAttempt(operation string) bool {
+	faults.mu.Lock()
+	defer faults.mu.Unlock()
+	if faults.attempts[operation] == 0 {
+		return false
+	}
+	faults.attempts[operation]--
+	return true
+}
+
+// throttled is the error a throttled service answers: S3's SlowDown, the
+// others' ThrottlingException.
+func throttled(ctx context.Context) error {
+	code := "ThrottlingException"
+	if awsmiddleware.GetServiceID(ctx) == "S3" {
+		code = "SlowDown"
+	}
+	return &smithy.GenericAPIError{Code: code, Message: "injected by testenv"}
+}
 
 // FailNext makes the platform's next n calls of an operation (by its API
 // name, e.g. "AdminSetUserPassword", "TransactWriteItems") fail as a throttled
@@ -40,18 +72,28 @@ func takeFault(operation string) bool {
 // injectFaults is the middleware that fails armed operations. It runs before
 // the retry step, so one armed failure is one failed call to the platform.
 func injectFaults(s *middleware.Stack) error {
-	return s.Initialize.Add(middleware.InitializeMiddlewareFunc("testenv-faults",
+	if err := s.Initialize.Add(middleware.InitializeMiddlewareFunc("testenv-faults",
 		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
 			if takeFault(middleware.GetOperationName(ctx)) {
-				return middleware.InitializeOutput{}, middleware.Metadata{},
-					&smithy.GenericAPIError{Code: "ThrottlingException", Message: "injected by testenv"}
+				return middleware.InitializeOutput{}, middleware.Metadata{}, throttled(ctx)
 			}
 			return next.HandleInitialize(ctx, in)
-		}), middleware.Before)
+		}), middleware.Before); err != nil {
+		return err
+	}
+	// After the retry step: one armed attempt is one attempt the SDK retries.
+	return s.Finalize.Add(middleware.FinalizeMiddlewareFunc("testenv-attempt-faults",
+		func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+			if takeAttempt(middleware.GetOperationName(ctx)) {
+				return middleware.FinalizeOutput{}, middleware.Metadata{}, throttled(ctx)
+			}
+			return next.HandleFinalize(ctx, in)
+		}), middleware.After)
 }
 
 // faultOptions are the platform clients' options that carry injectFaults.
 var faultOptions = []any{
 	func(o *cip.Options) { o.APIOptions = append(o.APIOptions, injectFaults) },
 	func(o *dynamodb.Options) { o.APIOptions = append(o.APIOptions, injectFaults) },
+	func(o *s3.Options) { o.APIOptions = append(o.APIOptions, injectFaults) },
 }

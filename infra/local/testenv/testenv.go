@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -185,5 +186,26 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// Client is the HTTP client of the tests.
-var Client = &http.Client{}
+// Client is the HTTP client of the tests. Each of its connections comes from
+// an address of its own in 127.0.0.0/8 (all loopback on Linux), so the
+// per-source-IP limits (API.md "Limits") see the tests as many clients;
+// CallFrom sends from one chosen address.
+var Client = &http.Client{Transport: &http.Transport{DisableKeepAlives: true,
+	DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		b := make([]byte, 3)
+		_, _ = rand.Read(b)
+		return dialFrom(ctx, network, addr, net.IPv4(127, 100|b[0]&0x7f, b[1], b[2]|1))
+	}}}
+
+func dialFrom(ctx context.Context, network, addr string, ip net.IP) (net.Conn, error) {
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: ip}}
+	return d.DialContext(ctx, network, addr)
+}
+
+// ClientFrom is an HTTP client whose requests come from one source address.
+func ClientFrom(ip string) *http.Client {
+	return &http.Client{Transport: &http.Transport{DisableKeepAlives: true,
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			return dialFrom(ctx, network, addr, net.ParseIP(ip))
+		}}}
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -77,7 +78,10 @@ func functionEnv(sink string) []string {
 	}
 }
 
-// sink accepts and drops connections, remembering when each came.
+// sink stands for every AWS endpoint: it counts connections, and answers
+// every request with a client error that no SDK retries, so a function's
+// first request ends at its first AWS call, quickly and the same way each
+// time.
 type sink struct {
 	ln net.Listener
 	mu sync.Mutex
@@ -90,18 +94,24 @@ func newSink() (*sink, error) {
 		return nil, err
 	}
 	s := &sink{ln: ln}
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
+	srv := &http.Server{
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.Copy(io.Discard, r.Body)
+			w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+			w.Header().Set("X-Amzn-ErrorType", "ValidationException")
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = io.WriteString(w, `{"__type":"ValidationException","message":"bench sink"}`)
+		}),
+		ConnState: func(_ net.Conn, st http.ConnState) {
+			if st == http.StateNew {
+				s.mu.Lock()
+				s.at = append(s.at, time.Now())
+				s.mu.Unlock()
 			}
-			s.mu.Lock()
-			s.at = append(s.at, time.Now())
-			s.mu.Unlock()
-			c.Close()
-		}
-	}()
+		},
+		ReadHeaderTimeout: 5 * time.Second,
+	}
+	go func() { _ = srv.Serve(ln) }()
 	return s, nil
 }
 
@@ -117,6 +127,7 @@ func (s *sink) count() int {
 type initRow struct {
 	Name    string
 	Samples []float64 // ms, as INIT REPORT gives them
+	Cold    []float64 // ms: init and the first request's REPORT duration
 	Net     int       // connections made during init, over all starts
 	Err     string
 	Inits   []pkgInit // package initializations of one traced run
@@ -129,11 +140,16 @@ func (r initRow) Min() float64 {
 	return slices.Min(r.Samples)
 }
 
-func (r initRow) Median() float64 {
-	if len(r.Samples) == 0 {
+func (r initRow) Median() float64 { return medianOf(r.Samples) }
+
+// ColdMedian is the median cold request: init plus the first request.
+func (r initRow) ColdMedian() float64 { return medianOf(r.Cold) }
+
+func medianOf(samples []float64) float64 {
+	if len(samples) == 0 {
 		return 0
 	}
-	s := append([]float64(nil), r.Samples...)
+	s := append([]float64(nil), samples...)
 	sort.Float64s(s)
 	if len(s)%2 == 1 {
 		return s[len(s)/2]
@@ -144,6 +160,8 @@ func (r initRow) Median() float64 {
 var (
 	initReport = regexp.MustCompile(`INIT REPORT\(.*durationMs: ([0-9.]+)`)
 	initDone   = regexp.MustCompile(`INIT RTDONE\(status: (\w+)`)
+	// The invocation's report, in either of the emulator's formats.
+	invokeReport = regexp.MustCompile(`(?:^|[^T] )REPORT(?: RequestId: \S+\t(?:Init Duration: [0-9.]+ ms\t)?Duration: ([0-9.]+) ms|\(status: \w+, durationMs: ([0-9.]+))`)
 )
 
 // coldStarter starts binaries under the emulator, one at a time so that the
@@ -154,28 +172,27 @@ type coldStarter struct {
 	sink *sink
 }
 
-// start runs one cold start of bin: the emulator starts, one invocation makes it
-// initialize the function, and the emulator's INIT REPORT is the init duration
-// (process start to the runtime's first call for work). The invocation's
-// payload is one no handler decodes, so the handler never runs and every
-// connection to the sink during the start came from init.
-func (c *coldStarter) start(ctx context.Context, name, bin string) (ms float64, netConns int, err error) {
+// start runs one cold start of bin: the emulator starts, one invocation with
+// the function's first request (event) makes it initialize the function and
+// serve it. The emulator's INIT REPORT is the init duration (process start to
+// the runtime's first call for work), and init plus the invocation's REPORT
+// duration is the cold request. Connections to the sink before the INIT
+// REPORT came from init.
+func (c *coldStarter) start(ctx context.Context, name, bin string, event []byte) (initMs, coldMs float64, netConns int, err error) {
 	before := c.sink.count()
-	ms, err = c.run(ctx, name, bin)
-	return ms, c.sink.count() - before, err
+	initMs, coldMs, netConns, err = c.run(ctx, name, bin, event, before)
+	return initMs, coldMs, netConns, err
 }
 
-// noEvent is valid JSON that decodes into no handler's event type.
-const noEvent = "[]"
-
-func (c *coldStarter) run(ctx context.Context, name, bin string) (float64, error) {
+func (c *coldStarter) run(ctx context.Context, name, bin string, event []byte, before int) (initMs, coldMs float64, netConns int, err error) {
+	fail := func(err error) (float64, float64, int, error) { return 0, 0, 0, err }
 	apiPort, err := stack.FreePort()
 	if err != nil {
-		return 0, err
+		return fail(err)
 	}
 	riePort, err := stack.FreePort()
 	if err != nil {
-		return 0, err
+		return fail(err)
 	}
 	addr := fmt.Sprintf("127.0.0.1:%d", riePort)
 	// --log-level: the emulator would otherwise take LOG_LEVEL, the function's
@@ -193,7 +210,7 @@ func (c *coldStarter) run(ctx context.Context, name, bin string) (float64, error
 	pr, pw := io.Pipe()
 	cmd.Stdout, cmd.Stderr = pw, pw
 	if err := cmd.Start(); err != nil {
-		return 0, err
+		return fail(err)
 	}
 	defer func() {
 		// The emulator runs the function in a process group of its own, which
@@ -218,11 +235,11 @@ func (c *coldStarter) run(ctx context.Context, name, bin string) (float64, error
 		_, _ = io.Copy(io.Discard, pr)
 	}()
 	if err := waitListening(ctx, addr, 5*time.Second); err != nil {
-		return 0, fmt.Errorf("emulator did not start: %w", err)
+		return fail(fmt.Errorf("emulator did not start: %w", err))
 	}
 	go func() {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodPost,
-			"http://"+addr+"/2015-03-31/functions/function/invocations", strings.NewReader(noEvent))
+			"http://"+addr+"/2015-03-31/functions/function/invocations", bytes.NewReader(event))
 		if res, err := (&http.Client{Timeout: 20 * time.Second}).Do(req); err == nil {
 			_, _ = io.Copy(io.Discard, res.Body)
 			res.Body.Close()
@@ -230,13 +247,14 @@ func (c *coldStarter) run(ctx context.Context, name, bin string) (float64, error
 	}()
 	var tail []string
 	status := ""
-	timeout := time.After(10 * time.Second)
+	initMs = -1
+	timeout := time.After(20 * time.Second)
 	for {
 		select {
 		case <-ctx.Done():
-			return 0, ctx.Err()
+			return fail(ctx.Err())
 		case <-timeout:
-			return 0, fmt.Errorf("no INIT REPORT within 10s: %s", strings.Join(tail, " | "))
+			return fail(fmt.Errorf("no INIT REPORT and REPORT within 20s: %s", strings.Join(tail, " | ")))
 		case l := <-lines:
 			if len(tail) == 10 {
 				tail = tail[1:]
@@ -245,14 +263,27 @@ func (c *coldStarter) run(ctx context.Context, name, bin string) (float64, error
 			if m := initDone.FindStringSubmatch(l); m != nil {
 				status = m[1]
 			}
-			m := initReport.FindStringSubmatch(l)
-			if m == nil {
+			if m := initReport.FindStringSubmatch(l); m != nil {
+				if status != "success" {
+					return fail(errors.New(initFailure(tail)))
+				}
+				netConns = c.sink.count() - before
+				if initMs, err = strconv.ParseFloat(m[1], 64); err != nil {
+					return fail(err)
+				}
 				continue
 			}
-			if status != "success" {
-				return 0, errors.New(initFailure(tail))
+			if m := invokeReport.FindStringSubmatch(l); m != nil && initMs >= 0 {
+				d := m[1]
+				if d == "" {
+					d = m[2]
+				}
+				ms, err := strconv.ParseFloat(d, 64)
+				if err != nil {
+					return fail(err)
+				}
+				return initMs, initMs + ms, netConns, nil
 			}
-			return strconv.ParseFloat(m[1], 64)
 		}
 	}
 }
@@ -269,7 +300,7 @@ func initFailure(tail []string) string {
 
 // coldStarts measures every binary n times, round-robin so that drift of the
 // machine spreads over all of them, after one unmeasured warm-up round.
-func coldStarts(ctx context.Context, c *coldStarter, bins []struct{ Name, Path string }, n int) []initRow {
+func coldStarts(ctx context.Context, c *coldStarter, bins []binary, n int) []initRow {
 	rows := make([]initRow, len(bins))
 	for i, b := range bins {
 		rows[i].Name = b.Name
@@ -279,14 +310,23 @@ func coldStarts(ctx context.Context, c *coldStarter, bins []struct{ Name, Path s
 			if rows[i].Err != "" {
 				continue
 			}
-			ms, conns, err := c.start(ctx, b.Name, b.Path)
+			// The warm-up round's payload ("[]") decodes into no event, so no
+			// handler runs and its connections all come from init; the
+			// measured rounds send the first request.
+			event := b.Event
+			if round == 0 {
+				event = []byte("[]")
+			}
+			ms, cold, conns, err := c.start(ctx, b.Name, b.Path, event)
 			if err != nil {
 				rows[i].Err = err.Error()
 				continue
 			}
-			rows[i].Net += conns
-			if round > 0 {
+			if round == 0 {
+				rows[i].Net = conns
+			} else {
 				rows[i].Samples = append(rows[i].Samples, ms)
+				rows[i].Cold = append(rows[i].Cold, cold)
 			}
 		}
 		fmt.Fprintf(os.Stderr, "bench: cold starts, round %d/%d done\n", round, n)

@@ -130,6 +130,8 @@ func dev(ctx context.Context, getenv func(string) string) error {
 	}
 	d := platform.New(cfg, platformAWS)
 	d.Options = append(d.Options, func(o *cip.Options) { o.RetryMaxAttempts = 1 })
+	// Answers carry X-Local-Dynamodb-Calls, as under the tests' gateway.
+	d.Options = append(d.Options, gateway.CountCalls)
 	staffPassword := getenv("LOCAL_STAFF_PASSWORD")
 	if staffPassword == "" {
 		staffPassword = "LocalPassword-2026"

@@ -1,0 +1,165 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+
+	"github.com/kartamieszkanca/platform/shared/apierr"
+	"github.com/kartamieszkanca/platform/shared/routes"
+	"github.com/kartamieszkanca/platform/shared/store"
+)
+
+// A route's abuse limits (routes.Limit) are counters in the table: one item
+// per route, kind and subject, holding the count and the end of its window
+// (which starts at the first request counted). Counting is one conditional
+// update, in the change's own transaction where it can be (no extra round
+// trip), so a refused request changes nothing; a window that is over is
+// started anew on the next request, conditioned on the old end.
+
+// Counter is one abuse limit's item as stored.
+type Counter struct {
+	store.Key
+	Count     int   `dynamodbav:"count"`
+	WindowEnd int64 `dynamodbav:"windowEnd"`
+	TTL       int64 `dynamodbav:"ttl"`
+}
+
+type counter struct {
+	limit routes.Limit
+	key   store.Key
+}
+
+// limitHit is the failed condition of a counter.
+type limitHit struct{ c counter }
+
+func (h *limitHit) Error() string { return "rate limit reached" }
+
+// countersOf are the request's counters, one per limit whose subject it has.
+func (a *Adapter) countersOf(r *Request) []counter {
+	var out []counter
+	for _, l := range a.Route.Limits {
+		subject := ""
+		switch l.By {
+		case routes.BySourceIP:
+			subject = r.Event.RequestContext.HTTP.SourceIP
+		case routes.ByEmail:
+			var b struct {
+				Email string `json:"email"`
+			}
+			_ = json.Unmarshal(r.Body, &b)
+			subject = store.NormalizeEmail(b.Email)
+		case routes.ByOrganization:
+			if r.Account != nil {
+				subject = r.Account.OrganizationID
+			}
+		}
+		if subject != "" {
+			out = append(out, counter{l, store.RateKey(a.Route.Function, string(l.By), subject)})
+		}
+	}
+	return out
+}
+
+// count adds a request to a counter in tx: allowed while the window is open
+// and below the limit (or there is no counter yet).
+func count(tx *store.Tx, c counter, now time.Time) {
+	end := now.Add(c.limit.Window).Unix()
+	upd := expression.Add(expression.Name("count"), expression.Value(1)).
+		Set(expression.Name("windowEnd"), expression.IfNotExists(expression.Name("windowEnd"), expression.Value(end))).
+		Set(expression.Name("ttl"), expression.IfNotExists(expression.Name("ttl"), expression.Value(end+3600)))
+	cond := expression.AttributeNotExists(expression.Name("PK")).
+		Or(expression.Name("count").LessThan(expression.Value(c.limit.Max)).
+			And(expression.Name("windowEnd").GreaterThan(expression.Value(now.Unix()))))
+	tx.Update(c.key, upd, &cond, &limitHit{c})
+}
+
+// check asserts in tx that a counter allows one more request, without
+// counting it (a limit of failures, on a success).
+func check(tx *store.Tx, c counter, now time.Time) {
+	cond := expression.AttributeNotExists(expression.Name("PK")).
+		Or(expression.Name("count").LessThan(expression.Value(c.limit.Max))).
+		Or(expression.Name("windowEnd").LessThanEqual(expression.Value(now.Unix())))
+	tx.Check(c.key, cond, &limitHit{c})
+}
+
+// commitCounted commits tx, whose counters may refuse it: a counter whose
+// window is over is started anew and tx committed once more; one that holds
+// answers 429 rate_limited with Retry-After until its window ends.
+func (a *Adapter) commitCounted(ctx context.Context, tx *store.Tx) error {
+	for attempt := 0; ; attempt++ {
+		err := a.Table.Commit(ctx, tx)
+		var hit *limitHit
+		if !errors.As(err, &hit) {
+			return err
+		}
+		now := a.Table.Now()
+		var got Counter
+		if err := a.Table.Get(ctx, hit.c.key, &got); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		if got.WindowEnd > now.Unix() || attempt == 2 {
+			return limited(got.WindowEnd - now.Unix())
+		}
+		end := now.Add(hit.c.limit.Window).Unix()
+		err = a.Table.Update(ctx, hit.c.key,
+			expression.Set(expression.Name("count"), expression.Value(0)).
+				Set(expression.Name("windowEnd"), expression.Value(end)).
+				Set(expression.Name("ttl"), expression.Value(end+3600)),
+			store.Cond(expression.Name("windowEnd").Equal(expression.Value(got.WindowEnd))), errRestarted)
+		if err != nil && !errors.Is(err, errRestarted) {
+			return err
+		}
+	}
+}
+
+// errRestarted: another request started the window anew first; fine.
+var errRestarted = errors.New("window restarted")
+
+func limited(retryAfter int64) error {
+	return &apierr.Error{Code: apierr.RateLimited, Message: "Too many attempts; try again later.", RetryAfter: int(max(retryAfter, 1))}
+}
+
+// countBefore takes the counters of limits marked Before, in a write of
+// their own before the handler runs.
+func (a *Adapter) countBefore(ctx context.Context, cs []counter) error {
+	tx := &store.Tx{}
+	now := a.Table.Now()
+	for _, c := range cs {
+		if c.limit.Before {
+			count(tx, c, now)
+		}
+	}
+	return a.commitCounted(ctx, tx)
+}
+
+// countIn adds to a successful change's transaction what its limits take:
+// a request counted, or a limit of failures checked.
+func countIn(tx *store.Tx, cs []counter, now time.Time) {
+	for _, c := range cs {
+		switch {
+		case c.limit.Before:
+		case c.limit.Failures:
+			check(tx, c, now)
+		default:
+			count(tx, c, now)
+		}
+	}
+}
+
+// countRefused counts a refused request (a 4xx answer): on its own, since
+// the refused change writes nothing. A limit that holds answers instead, so
+// the answer is the same whether or not the e-mail has an account.
+func (a *Adapter) countRefused(ctx context.Context, cs []counter) error {
+	tx := &store.Tx{}
+	now := a.Table.Now()
+	for _, c := range cs {
+		if !c.limit.Before {
+			count(tx, c, now)
+		}
+	}
+	return a.commitCounted(ctx, tx)
+}
