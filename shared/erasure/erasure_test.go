@@ -24,9 +24,18 @@ func TestRegistryCoversEveryKeyPrefix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	shape := regexp.MustCompile(`^[A-Z][A-Z0-9]*#$`)
+	// Prefixes ("APP#", "@RESIDENT#"), and whole partitions: constants named …PK.
+	shape := regexp.MustCompile(`^@?[A-Z][A-Z0-9]*#$`)
 	var prefixes []string
 	ast.Inspect(f, func(n ast.Node) bool {
+		if vs, ok := n.(*ast.ValueSpec); ok {
+			for i, name := range vs.Names {
+				if lit, ok := vs.Values[i].(*ast.BasicLit); ok && strings.HasSuffix(name.Name, "PK") {
+					s, _ := strconv.Unquote(lit.Value)
+					prefixes = append(prefixes, s)
+				}
+			}
+		}
 		if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
 			if s, _ := strconv.Unquote(lit.Value); shape.MatchString(s) {
 				prefixes = append(prefixes, s)
@@ -76,7 +85,7 @@ func TestHeadDeletionErasesTheHousehold(t *testing.T) {
 	m := addMember(t, e, f)
 	secrets := append(f.secrets(), m.secrets()...)
 	present(t, e, secrets)
-	benefitsBefore := countBenefits(t, e)
+	benefitsBefore, auditBefore := count(t, e, "BENEFIT#"), count(t, e, "AUDIT#")
 
 	// A wrong password changes nothing (422, as a password change's).
 	p := e.Call(t, "DELETE", "/account", f.Token, map[string]string{"password": "Niebieski-Autobus-1999"}).Expect(t, 422).Problem(t)
@@ -109,8 +118,12 @@ func TestHeadDeletionErasesTheHousehold(t *testing.T) {
 			t.Logf("erasure job: %v", it["counts"])
 		}
 	}
-	if n := countBenefits(t, e); n != benefitsBefore {
+	if n := count(t, e, "BENEFIT#"); n != benefitsBefore {
 		t.Errorf("benefit records: %d before, %d after (they stay, anonymized)", benefitsBefore, n)
+	}
+	// The operators' trail keeps who did what and when (R15.9), not whom.
+	if n := count(t, e, "AUDIT#"); n != auditBefore {
+		t.Errorf("audit entries: %d before, %d after (they stay, anonymized)", auditBefore, n)
 	}
 
 	// The address registers anew.
@@ -129,10 +142,11 @@ func TestHeadDeletionErasesTheHousehold(t *testing.T) {
 	e.Login(t, f.Email, testenv.ResidentPassword)
 }
 
-func countBenefits(t *testing.T, e *testenv.Env) int {
+// count counts the table's items whose partition key starts with prefix.
+func count(t *testing.T, e *testenv.Env, prefix string) int {
 	n := 0
 	for _, it := range scan(t, e) {
-		if strings.HasPrefix(fmt.Sprint(it["PK"]), "BENEFIT#") {
+		if strings.HasPrefix(fmt.Sprint(it["PK"]), prefix) {
 			n++
 		}
 	}
@@ -181,15 +195,19 @@ func TestExport(t *testing.T) {
 		AccountID     string                      `json:"accountId"`
 		Profiles      []string                    `json:"profiles"`
 		Items         map[string][]map[string]any `json:"items"`
-		OperatorViews []any                       `json:"operatorViews"`
+		OperatorViews []map[string]any            `json:"operatorViews"`
 	}
 	res.Decode(t, &doc)
-	if doc.AccountID != f.AccountID || len(doc.Profiles) != 2 || doc.OperatorViews == nil {
+	if doc.AccountID != f.AccountID || len(doc.Profiles) != 2 {
 		t.Fatalf("export head: %+v", doc)
+	}
+	// R15.9: the operator's view of the record, by whom.
+	if len(doc.OperatorViews) != 1 || doc.OperatorViews[0]["action"] != "resident.view" || doc.OperatorViews[0]["actorEmail"] != "operator@example.com" {
+		t.Fatalf("operator views: %+v", doc.OperatorViews)
 	}
 	want := map[string]int{"account": 1, "profile": 2, "consent": 3, "card": 2, "entitlement": 3, "identifier": 1,
 		"application": 2, "upload": 5, "case": 1, "case_entry": 1, "case_message": 1, "card_check": 3, "benefit": 1,
-		"session": 1, "idempotency_record": 1}
+		"session": 1, "idempotency_record": 1, "card_revocation": 1, "audit_entry": 1, "resident_index_entry": 4}
 	for kind, n := range want {
 		if len(doc.Items[kind]) < n {
 			t.Errorf("export has %d %s, want at least %d", len(doc.Items[kind]), kind, n)

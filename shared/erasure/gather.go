@@ -198,16 +198,26 @@ func Gather(ctx context.Context, t *store.Table, tg Target) (*Holdings, error) {
 				if err := addAll(checks); err != nil {
 					return nil, err
 				}
+				revoked, err := g.query(ctx, indexed(store.GSI1, "GSI1PK", store.CardRevocationsPK(v.CardID)))
+				if err != nil {
+					return nil, err
+				}
+				if err := addAll(revoked); err != nil {
+					return nil, err
+				}
 			case r.Prefix == "IDENT#" && v.Unique:
 				g.claim("IDENTVAL#", store.IdentifierValueKey(v.TypeID, v.Value))
 			}
 		}
-		benefits, err := g.query(ctx, indexed(store.GSI1, "GSI1PK", store.BenefitsPK(p)))
-		if err != nil {
-			return nil, err
-		}
-		if err := addAll(benefits); err != nil {
-			return nil, err
+		// Benefit records and the audit trail's entries about the profile.
+		for _, pk := range []string{store.BenefitsPK(p), store.AuditProfilePK(p)} {
+			items, err := g.query(ctx, indexed(store.GSI1, "GSI1PK", pk))
+			if err != nil {
+				return nil, err
+			}
+			if err := addAll(items); err != nil {
+				return nil, err
+			}
 		}
 	}
 	// Items elsewhere that name the accounts: by the owner index and, for

@@ -15,6 +15,7 @@ import (
 
 	"github.com/kartamieszkanca/platform/shared/account"
 	"github.com/kartamieszkanca/platform/shared/apierr"
+	"github.com/kartamieszkanca/platform/shared/audit"
 	"github.com/kartamieszkanca/platform/shared/httpapi"
 	"github.com/kartamieszkanca/platform/shared/identity"
 	"github.com/kartamieszkanca/platform/shared/platform"
@@ -131,9 +132,9 @@ type Document struct {
 	// Items are the stored items by kind (the registry's names), without
 	// their keys and secrets (hashes of links and passwords' leases).
 	Items map[string][]map[string]any `json:"items"`
-	// OperatorViews will list who among the city's staff looked at the data
-	// (R15.9) once the audit trail records it; until then it is empty.
-	OperatorViews []any `json:"operatorViews"`
+	// OperatorViews are who among the city's staff looked at the data, when
+	// and what (R15.9), oldest first.
+	OperatorViews []audit.View `json:"operatorViews"`
 }
 
 // hidden are attributes an export leaves out: keys, index keys, secrets.
@@ -174,10 +175,19 @@ func Export(d *platform.Deps) httpapi.Handler {
 }
 
 func document(h *Holdings, accountID string, profiles []string, now time.Time) (*Document, error) {
-	doc := &Document{ExportedAt: now.UTC(), AccountID: accountID, Profiles: profiles, Items: map[string][]map[string]any{}, OperatorViews: []any{}}
+	doc := &Document{ExportedAt: now.UTC(), AccountID: accountID, Profiles: profiles, Items: map[string][]map[string]any{}, OperatorViews: []audit.View{}}
 	for _, f := range h.Items {
 		if f.Item == nil {
 			continue // a claim: its value is in the item it claims for
+		}
+		if f.Rule.Prefix == "AUDIT#" {
+			var e audit.Entry
+			if err := attributevalue.UnmarshalMap(f.Item, &e); err != nil {
+				return nil, err
+			}
+			if e.Kind == audit.KindView {
+				doc.OperatorViews = append(doc.OperatorViews, audit.View{At: e.At, Action: e.Action, ActorID: e.ActorID, ActorEmail: e.ActorEmail})
+			}
 		}
 		var m map[string]any
 		if err := attributevalue.UnmarshalMap(f.Item, &m); err != nil {
@@ -202,6 +212,7 @@ func document(h *Holdings, accountID string, profiles []string, now time.Time) (
 			return strings.Compare(stringOf(doc.Items[k][i]), stringOf(doc.Items[k][j])) < 0
 		})
 	}
+	sort.SliceStable(doc.OperatorViews, func(i, j int) bool { return doc.OperatorViews[i].At.Before(doc.OperatorViews[j].At) })
 	return doc, nil
 }
 

@@ -6,23 +6,19 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/oklog/ulid/v2"
 
 	"github.com/kartamieszkanca/platform/infra/local/testenv"
-	"github.com/kartamieszkanca/platform/shared/account"
-	"github.com/kartamieszkanca/platform/shared/identity"
-	"github.com/kartamieszkanca/platform/shared/profile"
-	"github.com/kartamieszkanca/platform/shared/store"
+	"github.com/kartamieszkanca/platform/shared/outbox"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
@@ -82,12 +78,12 @@ func newFamily(t *testing.T, e *testenv.Env, rich bool) family {
 	e.Call(t, "GET", "/account", f.Token, nil).Expect(t, 200).Decode(t, &acc)
 	f.AccountID, f.ProfileID = acc.AccountID, acc.ProfileID
 	e.Call(t, "PUT", "/account/phone", f.Token, map[string]string{"phone": f.Phone}).Expect(t, 200)
-	f.ChildID = ulid.Make().String()
-	if err := store.Of(e.Deps).Put(context.Background(), &profile.Profile{Key: store.ProfileKey(f.ProfileID, f.ChildID),
-		ProfileID: f.ChildID, HouseholdID: f.ProfileID, FirstName: f.ChildFirst, LastName: f.Last, BirthDate: "2015-06-01",
-		Relationship: "child", Status: "active", CreatedAt: time.Now().UTC()}); err != nil {
-		t.Fatal(err)
+	var child struct {
+		ProfileID string `json:"profileId"`
 	}
+	e.Call(t, "POST", "/family", f.Token, map[string]any{"firstName": f.ChildFirst, "lastName": f.Last, "birthDate": "2015-06-01",
+		"relationship": "child"}).Expect(t, 201).Decode(t, &child)
+	f.ChildID = child.ProfileID
 	if !rich {
 		return f
 	}
@@ -106,6 +102,11 @@ func newFamily(t *testing.T, e *testenv.Env, rich bool) family {
 	e.Call(t, "POST", "/verify", partner, map[string]string{"cardNumber": f.Cards[0].Number}).Expect(t, 200)
 	e.Call(t, "POST", "/partner/benefits", partner, map[string]any{"cardNumber": f.Cards[0].Number, "packageId": "transport",
 		"name": "Bilet miesięczny ulgowy", "amount": 55.5}, "Idempotency-Key", "b-"+randomHex(8)).Expect(t, 201)
+	// A lost card has an entry in the revocation list; an operator's view of
+	// the record an entry in the audit trail (R15.2, R15.9).
+	e.Call(t, "POST", "/profiles/"+f.ChildID+"/cards/"+f.Cards[1].CardID+"/block", f.Token, map[string]string{"reason": "lost"}).Expect(t, 200)
+	op := e.Staff(t, "operator@example.com").AccessToken
+	e.Call(t, "GET", "/operator/residents/"+f.ProfileID, op, nil).Expect(t, 200)
 	att := e.Upload(t, f.Token, f.ProfileID, "attachment", "application/pdf", testenv.PDFBytes)
 	e.Call(t, "POST", h.Path("/cases"), f.Token, map[string]any{"typeId": "general", "subject": "Sprawa " + f.First,
 		"body": "Pisze " + f.First + " " + f.Last, "attachmentUploadIds": []string{att}}, "Idempotency-Key", "c-"+randomHex(8)).Expect(t, 201)
@@ -200,6 +201,7 @@ func waitErased(t *testing.T, e *testenv.Env, email string) {
 		return true
 	})
 	until(t, "the confirmation mail arrives", func() bool {
+
 		for _, m := range e.Mails(t, email) {
 			if m.Subject == erasedSubject {
 				return true
@@ -243,9 +245,8 @@ func assertGone(t *testing.T, e *testenv.Env, values []string) {
 	}
 }
 
-// member is an adult family member with its own login, made as accepting an
-// invitation makes one: a Cognito user with a password, the account (not a
-// head) with its e-mail claim, the profile naming the account.
+// member is an adult family member with its own login, added by the head and
+// in through its invitation, as the portal does it (R10).
 type member struct {
 	Email, First, Token, AccountID, ProfileID string
 }
@@ -254,28 +255,30 @@ func (m member) secrets() []string { return []string{m.Email, m.First, m.Account
 
 func addMember(t *testing.T, e *testenv.Env, f family) member {
 	t.Helper()
-	ctx := context.Background()
-	m := member{Email: testenv.Email("czlonek"), First: "Bogumil" + randomHex(4), ProfileID: ulid.Make().String()}
-	pool := identity.Of(e.Deps)
-	sub, err := pool.CreateUser(ctx, m.Email, "invitation-"+m.ProfileID)
-	if err != nil {
-		t.Fatal(err)
+	m := member{Email: testenv.Email("czlonek"), First: "Bogumil" + randomHex(4)}
+	var p struct {
+		ProfileID string `json:"profileId"`
 	}
-	if err := pool.SetPassword(ctx, m.Email, testenv.ResidentPassword); err != nil {
-		t.Fatal(err)
+	e.Call(t, "POST", "/family", f.Token, map[string]any{"firstName": m.First, "lastName": f.Last, "birthDate": "1985-02-03",
+		"relationship": "spouse", "email": m.Email}).Expect(t, 201).Decode(t, &p)
+	m.ProfileID = p.ProfileID
+	var link string
+	for _, it := range e.Outbox(t, m.Email) {
+		if it.Template == outbox.FamilyInvitation {
+			link = it.Data["link"]
+		}
 	}
-	m.AccountID = sub
-	tx := &store.Tx{}
-	tx.Put(&account.Account{Key: store.AccountKey(sub), AccountID: sub, Email: m.Email, FirstName: m.First, Status: account.Active,
-		CreatedAt: time.Now().UTC(), ProfileID: m.ProfileID, HouseholdID: f.ProfileID}, nil, nil)
-	tx.Put(&account.EmailClaim{Key: store.EmailKey(m.Email), AccountID: sub, State: account.ClaimAccount}, nil, nil)
-	tx.Put(&profile.Profile{Key: store.ProfileKey(f.ProfileID, m.ProfileID), ProfileID: m.ProfileID, HouseholdID: f.ProfileID,
-		AccountID: sub, FirstName: m.First, LastName: f.Last, BirthDate: "1985-02-03", Relationship: "spouse", Status: "active",
-		CreatedAt: time.Now().UTC()}, nil, nil)
-	tx.Update(store.ProfileKey(f.ProfileID, f.ProfileID), expression.Add(expression.Name("members"), expression.Value(1)), nil, nil)
-	if err := store.Of(e.Deps).Commit(ctx, tx); err != nil {
-		t.Fatal(err)
+	u, err := url.Parse(link)
+	if err != nil || u.Query().Get("token") == "" {
+		t.Fatalf("invitation link %q", link)
 	}
+	e.Call(t, "POST", "/auth/invitation/accept", "", map[string]string{"token": u.Query().Get("token"),
+		"newPassword": testenv.ResidentPassword, "newPasswordRepeat": testenv.ResidentPassword}).Expect(t, 204)
 	m.Token = e.Login(t, m.Email, testenv.ResidentPassword).AccessToken
+	var acc struct {
+		AccountID string `json:"accountId"`
+	}
+	e.Call(t, "GET", "/account", m.Token, nil).Expect(t, 200).Decode(t, &acc)
+	m.AccountID = acc.AccountID
 	return m
 }

@@ -114,8 +114,12 @@ func Start(tx *store.Tx, now time.Time, portalURL, householdID, scope string, pe
 // confirm adds the confirmation mail to an address; its id is the job's and
 // the address's, so the request and the job never write it twice.
 func confirm(tx *store.Tx, now time.Time, portalURL, jobID, scope, email string) {
-	outbox.EnqueueForgotten(tx, now, "erased#"+jobID+"#"+store.Hash(store.NormalizeEmail(email))[:16], outbox.Erased, email,
-		map[string]string{"scope": scope, "link": portalURL + "/register"}, errConfirmed)
+	// "household" set: the mail says the family's accounts go too.
+	data := map[string]string{"link": portalURL + "/register", "household": ""}
+	if scope == ScopeHousehold {
+		data["household"] = "1"
+	}
+	outbox.EnqueueForgotten(tx, now, "erased#"+jobID+"#"+store.Hash(store.NormalizeEmail(email))[:16], outbox.Erased, email, data, errConfirmed)
 }
 
 var errConfirmed = errors.New("erasure: confirmation written already")
@@ -285,7 +289,7 @@ func (e *Engine) step(ctx context.Context, job *Job, s Step) error {
 		case Erased:
 			tx.Delete(f.Key, nil, nil)
 		case KeptAnonymous:
-			tx.Update(f.Key, anonymize(), store.Exists(), nil)
+			tx.Update(f.Key, anonymize(f.Rule.strip), store.Exists(), nil)
 		default:
 			continue
 		}
@@ -300,13 +304,15 @@ func (e *Engine) step(ctx context.Context, job *Job, s Step) error {
 	return flush()
 }
 
-// anonymize strips a benefit record of its links to a person: the holder's
-// profile and card and the holder's index entry. What was used, where and
-// when stays for the city's statistics.
-func anonymize() expression.UpdateBuilder {
-	return expression.Remove(expression.Name("profileId")).Remove(expression.Name("cardId")).
-		Remove(expression.Name("GSI1PK")).Remove(expression.Name("GSI1SK")).
-		Set(expression.Name("anonymized"), expression.Value(true))
+// anonymize strips a kept item of its links to a person (a benefit record's
+// holder and card, an audit entry's resident and object) and their index
+// entries. What was done, where and when stays.
+func anonymize(strip []string) expression.UpdateBuilder {
+	u := expression.Set(expression.Name("anonymized"), expression.Value(true))
+	for _, a := range strip {
+		u = u.Remove(expression.Name(a))
+	}
+	return u
 }
 
 // files deletes the profiles' objects: every object of a profile lives under

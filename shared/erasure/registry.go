@@ -68,6 +68,8 @@ type Rule struct {
 	Found string
 	// Step is when they go (Erased and KeptAnonymous).
 	Step Step
+	// strip are the attributes a KeptAnonymous item loses.
+	strip []string
 	// pk and sk recognize a found item: its keys start so ("" matches any).
 	// A found item no rule recognizes stops the erasure and the export.
 	pk, sk string
@@ -122,7 +124,22 @@ var Registry = []Rule{
 	{Prefix: "OUTBOX#", Item: "mail", Fate: Erased, Step: StepLinks, pk: "OUTBOX#",
 		Found: "Query of GSI2 MAILTO#<sha256(e-mail)> and OWNER#<accountId>, sent or not (nobody erased is mailed again); the erasure's confirmation is not indexed and forgets its recipient once sent"},
 	{Prefix: "BENEFIT#", Item: "benefit", Fate: KeptAnonymous, Step: StepLinks, pk: "BENEFIT#",
+		strip: []string{"profileId", "cardId", "GSI1PK", "GSI1SK"},
 		Found: "Query of GSI1 BENEFITS#<profileId>; profile and card ids and the holder's index entry are removed, the record stays"},
+	{Prefix: "@RESIDENT#", Item: "resident_index_entry", Fate: Erased, Step: StepPartitions, pk: "PROFILE#", sk: "@RESIDENT#",
+		Found: "the profile's partition (its GSI1 name and GSI2 e-mail entries go with it)"},
+	{Prefix: "REVOCATIONS", Item: "card_revocation", Fate: Erased, Step: StepLinks, pk: "REVOCATIONS",
+		Found: "Query of GSI1 REVOKED#<cardId> of each of the profile's cards: an entry names the card's id and number. The erasure writes no entry of its own: online checks know the card no more from the links step, and a QR token outlives it by a minute at most"},
+	{Prefix: "AUDIT#", Item: "audit_entry", Fate: KeptAnonymous, Step: StepLinks, pk: "AUDIT#",
+		strip: []string{"profileId", "target", "detail", "GSI1PK", "GSI1SK"},
+		Found: "Query of GSI1 AUDITP#<profileId>; the profile, the object and the detail are removed: who of the staff did what and when stays (R15.9)"},
+	{Prefix: "AUDITP#", Item: "index_audit_profile", Fate: KeptNoPerson, Found: "an index partition: the entries are removed from the audit entries"},
+	{Prefix: "AUDITA#", Item: "index_audit_actor", Fate: KeptNoPerson, Found: "an index partition of a staff member's entries (staff are not residents)"},
+	{Prefix: "RESNAME#", Item: "index_resident_names", Fate: KeptNoPerson, Found: "an index partition: entries go with the resident index entries"},
+	{Prefix: "RESEMAIL#", Item: "index_resident_emails", Fate: KeptNoPerson, Found: "an index partition: entries go with the resident index entries"},
+	{Prefix: "REVOKED#", Item: "index_card_revocations", Fate: KeptNoPerson, Found: "an index partition: entries go with the revocation entries"},
+	{Prefix: "BROADCAST", Item: "broadcast", Fate: KeptNoPerson, Found: "the city's messages to everyone name nobody (a resident's read mark is a case entry in the profile's partition)"},
+	{Prefix: "STAFF", Item: "index_staff", Fate: KeptNoPerson, Found: "an index partition of staff accounts (staff are not residents)"},
 	{Prefix: "OWNER#", Item: "index_owner", Fate: KeptNoPerson, Found: "an index partition: its entries go with their items"},
 	{Prefix: "MAILTO#", Item: "index_mail_to", Fate: KeptNoPerson, Found: "an index partition: its entries go with their items"},
 	{Prefix: "BENEFITS#", Item: "index_benefits", Fate: KeptNoPerson, Found: "an index partition: the entries are removed from the benefit records"},

@@ -334,6 +334,10 @@ const RevocationsPK = "REVOCATIONS"
 // RevocationKey is one entry of the revocation list; at is RevocationTime's.
 func RevocationKey(at, cardID string) Key { return Key{RevocationsPK, at + "#" + cardID} }
 
+// CardRevocationsPK is GSI1's partition of one card's entries in the
+// revocation list: an erasure finds and removes them (they name the card).
+func CardRevocationsPK(cardID string) string { return "REVOKED#" + cardID }
+
 // RevocationTime is the sort form of an instant in the revocation list:
 // fixed-width UTC with milliseconds, so the order of strings is the order of
 // time.
