@@ -261,3 +261,20 @@ func TestMemberDeletesItself(t *testing.T) {
 	}
 	present(t, e, []string{f.Email, f.First, f.ChildFirst})
 }
+
+// R7.2: the head's GDPR withdrawal, confirmed, erases the household as its
+// deletion does, the invited member with it.
+func TestGDPRWithdrawalErasesTheHousehold(t *testing.T) {
+	e := testenv.Get(t)
+	f := newFamily(t, e, true)
+	m := addMember(t, e, f)
+	secrets := append(f.secrets(), m.secrets()...)
+	present(t, e, secrets)
+	if p := e.Call(t, "PUT", "/account/consents/gdpr", f.Token, map[string]any{"accepted": false}).Expect(t, 409).Problem(t); p.Code != "confirmation_required" {
+		t.Fatalf("unconfirmed withdrawal: %+v", p)
+	}
+	e.Call(t, "PUT", "/account/consents/gdpr", f.Token, map[string]any{"accepted": false, "confirm": "WITHDRAW_GDPR"}).Expect(t, 204)
+	waitErased(t, e, f.Email)
+	waitErased(t, e, m.Email)
+	assertGone(t, e, secrets)
+}
