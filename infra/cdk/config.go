@@ -41,10 +41,13 @@ type Config struct {
 	MailFrom     string
 	MailIdentity string
 	// AlarmEmail, when set, is subscribed to the alarm topic.
-	AlarmEmail    string
-	ThrottleBurst float64
-	ThrottleRate  float64
-	LogRetention  awslogs.RetentionDays
+	AlarmEmail string
+	// DocumentRetentionDays: application documents are deleted this many days
+	// after the decision (R15.5; context documentRetentionDays, default 30).
+	DocumentRetentionDays float64
+	ThrottleBurst         float64
+	ThrottleRate          float64
+	LogRetention          awslogs.RetentionDays
 	// LogRetentionDays is LogRetention in days (the log bucket's expiry).
 	LogRetentionDays float64
 	// FunctionsDir holds one folder per function with its bootstrap binary.
@@ -163,6 +166,10 @@ func ConfigFromContext(node constructs.Node, root, outdir string) (Config, error
 	c.MailFrom = r.str("mailFrom", "no-reply@example.com")
 	c.MailIdentity = r.str("mailIdentity", c.MailFrom)
 	c.AlarmEmail = r.str("alarmEmail", "")
+	c.DocumentRetentionDays = r.num("documentRetentionDays", 30)
+	if d := c.DocumentRetentionDays; d < 1 || d > 3650 || d != float64(int(d)) {
+		r.errs = append(r.errs, fmt.Errorf("context documentRetentionDays: %v is not a number of days from 1 to 3650", d))
+	}
 	c.ThrottleBurst = r.num("throttleBurst", 200)
 	c.ThrottleRate = r.num("throttleRate", 100)
 	c.DecisionServiceDays = r.num("decisionServiceDays", 14)

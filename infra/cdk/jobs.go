@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strconv"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
@@ -41,6 +43,9 @@ func NewJobs(scope constructs.Construct, id string, cfg Config, fns *Functions, 
 			Timeout:     awscdk.Duration_Seconds(jsii.Number(jobTimeoutSec)),
 			Description: job.Summary,
 		})
+		if job.Function == routes.RetentionJob {
+			fn.AddEnvironment(jsii.String("DOCUMENT_RETENTION_DAYS"), jsii.String(strconv.Itoa(int(cfg.DocumentRetentionDays))), nil)
+		}
 		if job.Stream != "" {
 			mail.FeedFromStream(fn, table, job.Stream)
 		}

@@ -19,6 +19,8 @@ const (
 	// Disabled: a staff account an operator disabled; its tokens are refused
 	// at once (the gate reads the account on every request).
 	Disabled = "disabled"
+	// Erasing: an erasure has begun (package erasure); nobody logs in again.
+	Erasing = "erasing"
 )
 
 // Account is a Cognito identity's state in the platform: the gate every
@@ -105,6 +107,8 @@ func (c *EmailClaim) Registering() bool { return c.State == ClaimRegistering }
 // so signing out works the same with or without Cognito's global sign-out.
 type Session struct {
 	store.Key
+	// Index2 lists the session under its account (erasure, export).
+	store.Index2
 	AccountID string `dynamodbav:"accountId"`
 	CreatedAt int64  `dynamodbav:"createdAt"`
 	TTL       int64  `dynamodbav:"ttl"`

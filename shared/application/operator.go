@@ -266,6 +266,7 @@ func Decide(d *platform.Deps) httpapi.Handler {
 			a.DecidedAt = &now
 			tx := &store.Tx{}
 			move(tx, a, Rejected, history.Event{Status: Rejected, At: now, Actor: "operator", Comment: b.Comment}, decided)
+			scheduleRetention(tx, s, a, now)
 			outbox.Enqueue(tx, now, "app-decided#"+a.ApplicationID, outbox.AppRejected, a.NotifyEmail, mailData(d, a, k, b.Comment), nil)
 			audit.Record(tx, r.Account, now, "application.reject", a.ProfileID, a.ApplicationID, nil)
 			return httpapi.JSON(200, ToView(a, true)).With(tx), nil
@@ -292,6 +293,7 @@ func acceptResponse(ctx context.Context, d *platform.Deps, r *httpapi.Request, s
 		accepted := history.Event{Status: Accepted, At: now, Actor: "operator", Comment: comment}
 		completed := history.Event{Status: Completed, At: now, Actor: "operator"}
 		complete(tx, &app, now, accepted, completed)
+		scheduleRetention(tx, s, &app, now)
 		if err := k.CarryOut(s, &app, f, tx); err != nil {
 			return nil, err
 		}
@@ -306,4 +308,17 @@ func acceptResponse(ctx context.Context, d *platform.Deps, r *httpapi.Request, s
 		return nil, err
 	}
 	return resp, nil
+}
+
+// scheduleRetention adds to a decision the retention index entries of the
+// documents its form names (R15.5): the daily job deletes their files the
+// configured number of days after this decision.
+func scheduleRetention(tx *store.Tx, s *Subject, a *Application, now time.Time) {
+	seen := map[string]bool{}
+	for _, id := range uploadIDs(a.Data) {
+		if u := s.Uploads[id]; u != nil && !seen[id] {
+			seen[id] = true
+			upload.ScheduleRetention(tx, u, now)
+		}
+	}
 }

@@ -93,7 +93,8 @@ func sendLink(d *platform.Deps, l link) httpapi.Handler {
 					Or(expression.Name(l.sentAttr).Equal(expression.Value(l.sentAt(acc))))).
 				And(expression.AttributeNotExists(lease).Or(lease.LessThan(expression.Value(now.Unix()))))),
 			httpapi.Instead(httpapi.Accepted()))
-		tx.Create(&linktoken.Token{Key: store.TokenKey(hash), Purpose: l.purpose, AccountID: acc.AccountID, Email: acc.Email,
+		tx.Create(&linktoken.Token{Key: store.TokenKey(hash), Index2: store.OwnerIndex(acc.AccountID, store.TokenKey(hash)),
+			Purpose: l.purpose, AccountID: acc.AccountID, Email: acc.Email,
 			HouseholdID: acc.HouseholdID, ProfileID: acc.ProfileID,
 			ExpiresAt: now.Add(ttl).Unix(), TTL: now.Add(ttl).Unix()}, nil)
 		outbox.Enqueue(tx, now, l.purpose+"#"+hash[:32], l.template, acc.Email,

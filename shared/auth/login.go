@@ -45,7 +45,9 @@ func Login(d *platform.Deps) httpapi.Handler {
 		}
 		var acc account.Account
 		err = store.Of(d).Get(ctx, store.AccountKey(claims.Sub), &acc)
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, store.ErrNotFound) || acc.Status == account.Erasing || acc.Status == account.Deleted {
+			// An account being erased is gone for its owner from the erasure's
+			// first step, as a missing one is.
 			err = apierr.New(apierr.InvalidCredentials, "Wrong e-mail or password.")
 		}
 		if err == nil {
@@ -75,7 +77,8 @@ func Login(d *platform.Deps) httpapi.Handler {
 		}
 		now := d.Now()
 		tx := &store.Tx{}
-		tx.Put(&account.Session{Key: store.SessionKey(store.Hash(tok.RefreshToken)), AccountID: acc.AccountID,
+		sk := store.SessionKey(store.Hash(tok.RefreshToken))
+		tx.Put(&account.Session{Key: sk, Index2: store.OwnerIndex(acc.AccountID, sk), AccountID: acc.AccountID,
 			CreatedAt: now.Unix(), TTL: now.Add(sessionTTL).Unix(),
 			TokenIDs: []string{account.TokenID(claims.OriginJTI, claims.AuthTime)}}, nil, nil)
 		return httpapi.JSON(200, tok).With(tx), nil

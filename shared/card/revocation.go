@@ -28,10 +28,11 @@ const (
 // never behind the cards.
 type Revocation struct {
 	store.Key
-	CardID    string    `dynamodbav:"cardId"`
-	Number    string    `dynamodbav:"number"`
-	RevokedAt time.Time `dynamodbav:"revokedAt"`
-	Reason    string    `dynamodbav:"reason"`
+	store.Index1           // the card's entries, for its erasure
+	CardID       string    `dynamodbav:"cardId"`
+	Number       string    `dynamodbav:"number"`
+	RevokedAt    time.Time `dynamodbav:"revokedAt"`
+	Reason       string    `dynamodbav:"reason"`
 	// TTL: an entry is kept until the card would have expired anyway (a
 	// verifier refuses an expired card without the list), and a year more.
 	TTL int64 `dynamodbav:"ttl"`
@@ -45,7 +46,9 @@ func RevokeIn(tx *store.Tx, c *Card, reason string, now time.Time) {
 	if to, err := time.Parse(time.DateOnly, c.ValidTo); err == nil {
 		ttl = to.AddDate(1, 0, 0)
 	}
-	tx.Put(&Revocation{Key: store.RevocationKey(store.RevocationTime(now), c.CardID), CardID: c.CardID, Number: c.Number,
+	at := store.RevocationTime(now)
+	tx.Put(&Revocation{Key: store.RevocationKey(at, c.CardID), Index1: store.Index1{GSI1PK: store.CardRevocationsPK(c.CardID), GSI1SK: at},
+		CardID: c.CardID, Number: c.Number,
 		RevokedAt: now.UTC(), Reason: reason, TTL: ttl.Unix()}, nil, nil)
 }
 

@@ -11,10 +11,12 @@ import (
 	"github.com/kartamieszkanca/platform/shared/card"
 	"github.com/kartamieszkanca/platform/shared/cardqr"
 	"github.com/kartamieszkanca/platform/shared/cases"
+	"github.com/kartamieszkanca/platform/shared/comingofage"
 	"github.com/kartamieszkanca/platform/shared/consent"
 	"github.com/kartamieszkanca/platform/shared/dictionary"
 	"github.com/kartamieszkanca/platform/shared/entitlement"
 	"github.com/kartamieszkanca/platform/shared/entry"
+	"github.com/kartamieszkanca/platform/shared/erasure"
 	"github.com/kartamieszkanca/platform/shared/health"
 	"github.com/kartamieszkanca/platform/shared/household"
 	"github.com/kartamieszkanca/platform/shared/identifier"
@@ -23,6 +25,7 @@ import (
 	"github.com/kartamieszkanca/platform/shared/phone"
 	"github.com/kartamieszkanca/platform/shared/profile"
 	"github.com/kartamieszkanca/platform/shared/resident"
+	"github.com/kartamieszkanca/platform/shared/retention"
 	"github.com/kartamieszkanca/platform/shared/signup"
 	"github.com/kartamieszkanca/platform/shared/staff"
 	"github.com/kartamieszkanca/platform/shared/taskrunner"
@@ -47,6 +50,9 @@ var HTTP = map[string]entry.HTTPFactory{
 	"put-account-phone":    phone.Put,
 	"delete-account-phone": phone.Delete,
 	"change-password":      password.Change,
+	"delete-account":       erasure.DeleteAccount,
+	"export-account":       erasure.Export,
+	"delete-family-member": erasure.DeleteMember,
 	"list-profiles":        profile.List,
 	"get-profile":          profile.Get,
 
@@ -119,6 +125,8 @@ var HTTP = map[string]entry.HTTPFactory{
 // Jobs holds the scheduled jobs by function name.
 var Jobs = map[string]entry.JobFactory{
 	entitlement.ExpiryJobName: entitlement.ExpiryJob,
+	retention.JobName:         retention.Job,
+	comingofage.JobName:       comingofage.Job,
 }
 
 // Streams holds the stream consumers by function name.

@@ -33,7 +33,13 @@ type Config struct {
 	// DecisionDays is the city's service level: a submitted application's
 	// expected decision is this many days after its submission (R15.8).
 	DecisionDays int
+	// DocumentRetentionDays: application documents are deleted this many
+	// days after the decision (R15.5; DOCUMENT_RETENTION_DAYS, default 30).
+	DocumentRetentionDays int
 }
+
+// DefaultDocumentRetentionDays is R15.5's default.
+const DefaultDocumentRetentionDays = 30
 
 // Local is the stage of the local stack (make dev, make test): the only one
 // with defaults.
@@ -87,6 +93,14 @@ func Load(getenv func(string) string, needs routes.Needs) (Config, error) {
 		}
 	} else if needs.Table == routes.WriteTable {
 		daysErr = errors.New("DECISION_SERVICE_DAYS is not set")
+	}
+	c.DocumentRetentionDays = DefaultDocumentRetentionDays
+	if v := get("DOCUMENT_RETENTION_DAYS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 3650 {
+			return c, fmt.Errorf("DOCUMENT_RETENTION_DAYS %q is not a number of days from 1 to 3650", v)
+		}
+		c.DocumentRetentionDays = n
 	}
 	return c, errors.Join(c.Check(needs), daysErr)
 }

@@ -153,15 +153,16 @@ func TestConsentsWithVersions(t *testing.T) {
 	code(t, e.Call(t, "PUT", "/account/consents/terms", head.Token, map[string]any{}), 422, "validation_failed")
 }
 
-// R7.2: the GDPR clause is withdrawn only with the confirmation; with it,
-// erasure (not in this deployment yet: 501 not_implemented, nothing changed).
-// R10.4: only the head holds consents.
+// R7.2: the GDPR clause is withdrawn only with the confirmation; with it, the
+// household's erasure begins (204): nobody of it logs in any more (the
+// erasure itself is tested in shared/erasure). R10.4: only the head holds
+// consents.
 func TestGDPRConfirmationAndMembers(t *testing.T) {
 	e := testenv.Get(t)
 	head := e.NewHolder(t)
 	m := invited(t, e, head)
 	code(t, e.Call(t, "PUT", "/account/consents/gdpr", head.Token, map[string]any{"accepted": false}), 409, "confirmation_required")
-	code(t, e.Call(t, "PUT", "/account/consents/gdpr", head.Token, map[string]any{"accepted": false, "confirm": "WITHDRAW_GDPR"}), 501, "not_implemented")
+	code(t, e.Call(t, "PUT", "/account/consents/gdpr", head.Token, map[string]any{"accepted": false, "confirm": "WITHDRAW_GDPR "}), 422, "validation_failed")
 	if g := consents(t, e, head.Token)["gdpr"]; !g.Accepted || g.WithdrawnAt != nil {
 		t.Fatalf("gdpr after refused withdrawals %+v", g)
 	}
@@ -170,6 +171,10 @@ func TestGDPRConfirmationAndMembers(t *testing.T) {
 	}
 	code(t, e.Call(t, "PUT", "/account/consents/terms", m.Token, map[string]any{"accepted": false}), 403, "household_head_only")
 	code(t, e.Call(t, "GET", "/account/consents", m.Token, nil), 403, "household_head_only")
+	e.Call(t, "PUT", "/account/consents/gdpr", head.Token, map[string]any{"accepted": false, "confirm": "WITHDRAW_GDPR"}).Expect(t, 204)
+	e.Call(t, "GET", "/account", head.Token, nil).Expect(t, 401)
+	e.Call(t, "GET", "/account", m.Token, nil).Expect(t, 401)
+	code(t, e.Call(t, "POST", "/auth/login", "", map[string]string{"email": head.Email, "password": testenv.ResidentPassword}), 401, "invalid_credentials")
 }
 
 // R7.3: withdrawing a mandatory clause blocks the head's and every member's

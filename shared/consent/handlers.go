@@ -13,6 +13,7 @@ import (
 	"github.com/kartamieszkanca/platform/shared/apierr"
 	"github.com/kartamieszkanca/platform/shared/card"
 	"github.com/kartamieszkanca/platform/shared/dictionary"
+	"github.com/kartamieszkanca/platform/shared/erasure"
 	"github.com/kartamieszkanca/platform/shared/httpapi"
 	"github.com/kartamieszkanca/platform/shared/platform"
 	"github.com/kartamieszkanca/platform/shared/profile"
@@ -24,8 +25,6 @@ var (
 	// ConfirmationRequired: the GDPR clause is withdrawn only with
 	// confirm: "WITHDRAW_GDPR" (R7.2: it erases the household).
 	ConfirmationRequired = apierr.Register("confirmation_required", http.StatusConflict)
-	// NotImplemented answers what this deployment does not do yet.
-	NotImplemented = apierr.Register("not_implemented", http.StatusNotImplemented)
 )
 
 // ConfirmGDPR is the confirmation a GDPR withdrawal must carry.
@@ -236,14 +235,17 @@ func stillWithdrawn(clauses []dictionary.Clause, answers map[string]*Consent) bo
 
 // gdprWithdrawal answers the withdrawal of the GDPR clause (R7.2): without
 // the confirmation 409 confirmation_required, nothing changed; with it, the
-// household's erasure, which this deployment does not do yet (501
-// not_implemented, nothing changed).
-func gdprWithdrawal(_ context.Context, _ *platform.Deps, _ *httpapi.Request, _ *dictionary.Clause, confirm *string) (*httpapi.Response, error) {
+// household's erasure begins (204): from the commit nobody of it logs in.
+func gdprWithdrawal(ctx context.Context, d *platform.Deps, r *httpapi.Request, _ *dictionary.Clause, confirm *string) (*httpapi.Response, error) {
 	if confirm == nil || *confirm != ConfirmGDPR {
 		return nil, apierr.New(ConfirmationRequired,
 			"Withdrawing the GDPR consent erases your account and your family's; confirm with \"confirm\": \"%s\".", ConfirmGDPR)
 	}
-	return nil, apierr.New(NotImplemented, "Erasure is not available yet; nothing was changed.")
+	tx := &store.Tx{}
+	if err := erasure.StartFor(ctx, d, tx, r.Account); err != nil {
+		return nil, err
+	}
+	return httpapi.NoContent().With(tx), nil
 }
 
 // household reads the household's profiles and each profile's cards: one

@@ -115,6 +115,10 @@ func Add(d *platform.Deps) httpapi.Handler {
 			p.Email, p.Status = addr, account.Pending
 			invite(tx, d, acc, p, taken, now)
 		}
+		if p.Email == "" && !adult(p.BirthDate, now) {
+			// A child without an e-mail: its head is told when it turns 18 (R15.6).
+			p.Index2 = profile.BirthdayIndex(p.BirthDate, p.ProfileID)
+		}
 		countMember(tx, acc.HouseholdID)
 		tx.Create(p, nil)
 		// Operators find the member by name (and the invited address) (R11.2).
@@ -161,7 +165,8 @@ func invite(tx *store.Tx, d *platform.Deps, head *account.Account, p *profile.Pr
 	exp := now.Add(linktoken.InvitationTTL).Unix()
 	// The token names the head's account: acceptance is refused while the
 	// household is blocked.
-	tx.Create(&linktoken.Token{Key: store.TokenKey(hash), Purpose: linktoken.PurposeInvitation, AccountID: head.AccountID,
+	tx.Create(&linktoken.Token{Key: store.TokenKey(hash), Index2: store.OwnerIndex(head.AccountID, store.TokenKey(hash)),
+		Purpose: linktoken.PurposeInvitation, AccountID: head.AccountID,
 		Email: p.Email, HouseholdID: p.HouseholdID, ProfileID: p.ProfileID, FirstName: p.FirstName, ExpiresAt: exp, TTL: exp}, nil)
 	outbox.Enqueue(tx, now, "invitation#"+hash[:32], outbox.FamilyInvitation, p.Email,
 		map[string]string{"firstName": p.FirstName, "inviter": head.FirstName,
@@ -293,6 +298,13 @@ func Edit(d *platform.Deps) httpapi.Handler {
 			p.Email, p.Status = addr, account.Pending
 			invite(tx, d, acc, p, taken, now)
 			upd = invitationUpdate(tx, old, p, upd)
+		}
+		// The coming-of-age index follows the birth date while the member is a
+		// child without an e-mail or a login (R15.6), and is gone otherwise.
+		if idx := profile.BirthdayIndex(p.BirthDate, p.ProfileID); p.Email == "" && p.AccountID == "" && !adult(p.BirthDate, now) && idx.GSI2PK != "" {
+			upd = upd.Set(expression.Name("GSI2PK"), expression.Value(idx.GSI2PK)).Set(expression.Name("GSI2SK"), expression.Value(idx.GSI2SK))
+		} else if p.GSI2PK != "" {
+			upd = upd.Remove(expression.Name("GSI2PK")).Remove(expression.Name("GSI2SK"))
 		}
 		tx.Change(p.Key, p.Version, upd, nil, errChanged)
 		// The resident index follows the names (R11.2): written whole while the

@@ -100,6 +100,9 @@ func (a *Adapter) serve(ctx context.Context, r *Request, ev events.APIGatewayV2H
 		caller = "account:" + r.Caller.Sub
 	}
 	rec := &Idempotency{Key: store.IdempotencyKey(caller, a.Route.Method+" "+r.Path(), key), BodyHash: bodyHash}
+	if r.Caller != nil {
+		rec.Index2 = store.OwnerIndex(r.Caller.Sub, rec.Key)
+	}
 	// No read first: the record is written with the change, so a retry's own
 	// write fails on it and the retry replays the stored answer (or, with
 	// another body, is refused) — one round trip less for every first request.

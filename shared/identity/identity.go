@@ -26,6 +26,7 @@ type API interface {
 	AdminUpdateUserAttributes(context.Context, *cip.AdminUpdateUserAttributesInput, ...func(*cip.Options)) (*cip.AdminUpdateUserAttributesOutput, error)
 	AdminUserGlobalSignOut(context.Context, *cip.AdminUserGlobalSignOutInput, ...func(*cip.Options)) (*cip.AdminUserGlobalSignOutOutput, error)
 	AdminAddUserToGroup(context.Context, *cip.AdminAddUserToGroupInput, ...func(*cip.Options)) (*cip.AdminAddUserToGroupOutput, error)
+	AdminDeleteUser(context.Context, *cip.AdminDeleteUserInput, ...func(*cip.Options)) (*cip.AdminDeleteUserOutput, error)
 	InitiateAuth(context.Context, *cip.InitiateAuthInput, ...func(*cip.Options)) (*cip.InitiateAuthOutput, error)
 	RevokeToken(context.Context, *cip.RevokeTokenInput, ...func(*cip.Options)) (*cip.RevokeTokenOutput, error)
 }
@@ -123,6 +124,17 @@ func (p *Pool) VerifyEmail(ctx context.Context, email string) error {
 func (p *Pool) SignOutEverywhere(ctx context.Context, email string) error {
 	_, err := p.API.AdminUserGlobalSignOut(ctx, &cip.AdminUserGlobalSignOutInput{UserPoolId: &p.PoolID, Username: &email})
 	return wrap("global sign-out", err)
+}
+
+// DeleteUser removes an identity; one already gone is not an error (an
+// erasure resumed after this step).
+func (p *Pool) DeleteUser(ctx context.Context, email string) error {
+	_, err := p.API.AdminDeleteUser(ctx, &cip.AdminDeleteUserInput{UserPoolId: &p.PoolID, Username: &email})
+	var nf *types.UserNotFoundException
+	if errors.As(err, &nf) {
+		return nil
+	}
+	return wrap("delete user", err)
 }
 
 // AddToGroup puts a user in a Cognito group (staff roles).

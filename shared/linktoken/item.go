@@ -14,6 +14,8 @@ const (
 // Token is a single-use link token; only its hash is stored.
 type Token struct {
 	store.Key
+	// Index2 lists the token under its account (erasure, export).
+	store.Index2
 	Purpose   string `dynamodbav:"purpose"`
 	AccountID string `dynamodbav:"accountId"`
 	// Email, HouseholdID and ProfileID spare the link's handler a read.

@@ -18,9 +18,9 @@ func TestRender(t *testing.T) {
 	data := map[string]string{"firstName": "Zażółć <b>", "link": "http://portal.test/x?token=abc&y=1",
 		"typeName": "Wydanie karty", "applicationId": "01J", "comment": "<b>", "number": "912345678903", "pickupPoint": "Rynek 1",
 		"packages": "• Sport <b>: ważny do 2026-05-14, zostało 7 dni", "expiredOnly": "", "inviter": "Anna <b>",
-		"fields": "lastName", "role": "partner", "organizationName": "MOSiR <b>"}
+		"fields": "lastName", "role": "partner", "organizationName": "MOSiR <b>", "scope": "household", "household": "1"}
 	for _, name := range []string{outbox.Activation, outbox.AccountExists, outbox.PasswordReset, outbox.PasswordChanged, outbox.AppSubmitted, outbox.AppAccepted, outbox.AppRejected, outbox.CardReady,
-		outbox.CaseMessage, outbox.EntitlementExpiry, outbox.FamilyInvitation, outbox.FamilyAccountExists, outbox.AppReturned, outbox.StaffInvitation} {
+		outbox.CaseMessage, outbox.EntitlementExpiry, outbox.FamilyInvitation, outbox.FamilyAccountExists, outbox.AppReturned, outbox.StaffInvitation, outbox.Erased, outbox.ComingOfAge} {
 		m, err := Render(name, "pl", data)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)

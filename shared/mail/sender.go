@@ -117,7 +117,12 @@ func (s *Sender) Send(ctx context.Context, k store.Key) error {
 		_ = s.Table.Release(ctx, k)
 		return fmt.Errorf("mail: send: %w", sendErr)
 	}
-	return s.Table.Finish(ctx, k, "sentAt", map[string]any{"messageId": aws.ToString(out.MessageId)})
+	var forget []string
+	if m.Forget {
+		// The mail of an erasure keeps nothing of its recipient once sent.
+		forget = []string{"to", "data", "GSI2PK", "GSI2SK"}
+	}
+	return s.Table.Finish(ctx, k, "sentAt", map[string]any{"messageId": aws.ToString(out.MessageId)}, forget...)
 }
 
 // address is an account's e-mail address now; "" when there is none to mail.
@@ -133,7 +138,7 @@ func (s *Sender) address(ctx context.Context, accountID string) (string, error) 
 	if err != nil {
 		return "", err
 	}
-	if acc.Status == account.Deleted {
+	if acc.Status == account.Deleted || acc.Status == account.Erasing {
 		return "", nil
 	}
 	return acc.Email, nil

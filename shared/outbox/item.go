@@ -9,6 +9,9 @@ import (
 // Outbox is a mail to send, written in the same transaction as its cause.
 type Item struct {
 	store.Key
+	// Index2 lists the mail under its recipient (an address's hash or an
+	// account), so erasure and export find a person's mail without a scan.
+	store.Index2
 	ID       string `dynamodbav:"id"`
 	Template string `dynamodbav:"template"`
 	To       string `dynamodbav:"to"`
@@ -25,4 +28,7 @@ type Item struct {
 	MessageID  string `dynamodbav:"messageId,omitempty"`
 	Attempts   int    `dynamodbav:"attempts"`
 	TTL        int64  `dynamodbav:"ttl"`
+	// Forget: once sent, the record drops its recipient and data (the
+	// confirmation of an erasure, written when everything else goes).
+	Forget bool `dynamodbav:"forget,omitempty"`
 }

@@ -33,6 +33,10 @@ const (
 	// their address, instead of an invitation (no enumeration).
 	FamilyInvitation    = "family_invitation"
 	FamilyAccountExists = "family_account_exists"
+	// Erased confirms an erasure to the address of each erased account (R7.2).
+	Erased = "account_erased"
+	// ComingOfAge tells a head that a child without an e-mail turns 18 (R15.6).
+	ComingOfAge = "coming_of_age"
 )
 
 // DefaultLang is the language of every mail unless the recipient chose another.
@@ -46,6 +50,7 @@ const outboxTTL = 30 * 24 * time.Hour
 func Enqueue(tx *store.Tx, now time.Time, id, name, to string, data map[string]string, onDuplicate error) {
 	tx.Create(&Item{
 		Key:       store.OutboxKey(id),
+		Index2:    store.Index2{GSI2PK: store.MailToPK(to), GSI2SK: store.OutboxKey(id).PK},
 		ID:        id,
 		Template:  name,
 		To:        to,
@@ -61,6 +66,7 @@ func Enqueue(tx *store.Tx, now time.Time, id, name, to string, data map[string]s
 func EnqueueToAccount(tx *store.Tx, now time.Time, id, name, accountID string, data map[string]string, onDuplicate error) {
 	tx.Create(&Item{
 		Key:       store.OutboxKey(id),
+		Index2:    store.OwnerIndex(accountID, store.OutboxKey(id)),
 		ID:        id,
 		Template:  name,
 		ToAccount: accountID,
@@ -68,5 +74,21 @@ func EnqueueToAccount(tx *store.Tx, now time.Time, id, name, accountID string, d
 		Data:      data,
 		CreatedAt: now.UTC(),
 		TTL:       now.Add(outboxTTL).Unix(),
+	}, onDuplicate)
+}
+
+// EnqueueForgotten is Enqueue for a mail whose record must keep nothing of
+// its recipient once sent (the confirmation of an erasure).
+func EnqueueForgotten(tx *store.Tx, now time.Time, id, name, to string, data map[string]string, onDuplicate error) {
+	tx.Create(&Item{
+		Key:       store.OutboxKey(id),
+		ID:        id,
+		Template:  name,
+		To:        to,
+		Lang:      DefaultLang,
+		Data:      data,
+		CreatedAt: now.UTC(),
+		TTL:       now.Add(outboxTTL).Unix(),
+		Forget:    true,
 	}, onDuplicate)
 }

@@ -216,6 +216,8 @@ var All = []Route{
 	{Method: "PUT", Path: "/account/phone", Function: "put-account-phone", Access: Account, Needs: rw, Members: true, Summary: "Add or change the phone number"},
 	{Method: "DELETE", Path: "/account/phone", Function: "delete-account-phone", Access: Account, Needs: rw, Members: true, Summary: "Remove the phone number"},
 	{Method: "POST", Path: "/account/password", Function: "change-password", Access: Account, Needs: rwID, Members: true, Summary: "Change the password"},
+	{Method: "DELETE", Path: "/account", Function: "delete-account", Access: Resident, Needs: rwID, Members: true, WhileBlocked: true, Summary: "Delete the account: a head's household, a member itself, erased"},
+	{Method: "GET", Path: "/account/export", Function: "export-account", Access: Resident, Needs: rd, Members: true, WhileBlocked: true, Summary: "Everything held about the caller's profiles, as one JSON document"},
 
 	{Method: "GET", Path: "/account/consents", Function: "list-account-consents", Access: Resident, Needs: rd, WhileBlocked: true, Summary: "The household head's consents, clause by clause"},
 	{Method: "PUT", Path: "/account/consents/{clauseId}", Function: "put-account-consent", Access: Resident, Needs: rw, WhileBlocked: true, Summary: "Accept or withdraw a consent"},
@@ -225,6 +227,7 @@ var All = []Route{
 
 	{Method: "POST", Path: "/family", Function: "add-family-member", Access: Resident, Needs: rw, Idempotent: true, Summary: "Add a family member (an adult is invited by mail)"},
 	{Method: "PUT", Path: "/family/{profileId}", Function: "edit-family-member", Access: Resident, Needs: rw, Summary: "Edit a family member"},
+	{Method: "DELETE", Path: "/family/{profileId}", Function: "delete-family-member", Access: Resident, Needs: rw, Summary: "Remove a family member: its account, cards and data are erased"},
 	{Method: "POST", Path: "/family/{profileId}/invitation", Function: "resend-family-invitation", Access: Resident, Needs: rw, Summary: "Send a pending member's invitation again"},
 
 	{Method: "POST", Path: "/profiles/{profileId}/uploads", Function: "create-upload", Access: Resident, Needs: Needs{Table: WriteTable, FilesWrite: true}, Idempotent: true, Summary: "Start a file upload (presigned POST)"},
@@ -300,11 +303,17 @@ type Job struct {
 	Summary  string
 }
 
+// RetentionJob is the job that deletes application documents; the CDK app
+// gives it the city's retention (DOCUMENT_RETENTION_DAYS).
+const RetentionJob = "documents-retention"
+
 // Jobs is the table of functions that are not routes.
 var Jobs = []Job{
 	{Function: "mail-sender", Needs: Needs{Table: WriteTable, Mail: true}, Stream: "OUTBOX#", Summary: "Sends outbox mail through SES"},
 	{Function: "task-runner", Needs: Needs{Table: WriteTable, Identity: true, FilesRead: true, FilesWrite: true}, Stream: "TASK#", Summary: "Runs the work that follows committed changes (Cognito, S3)"},
 	{Function: "entitlements-expiry", Needs: rw, Schedule: "cron(0 2 * * ? *)", TimeZone: "Europe/Warsaw", Summary: "Mails expiry reminders and notices of entitlements, daily"},
+	{Function: RetentionJob, Needs: Needs{Table: WriteTable, FilesRead: true}, Schedule: "cron(30 2 * * ? *)", TimeZone: "Europe/Warsaw", Summary: "Deletes application documents the configured days after the decision, daily"},
+	{Function: "coming-of-age", Needs: rw, Schedule: "cron(0 8 * * ? *)", TimeZone: "Europe/Warsaw", Summary: "Mails the head when a child without an e-mail turns 18, daily"},
 }
 
 // Functions lists every function name, routes and jobs, sorted.

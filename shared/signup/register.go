@@ -199,7 +199,8 @@ func created(d *platform.Deps, claim *auth.Claim, sub string, b *registerBody, c
 		}
 		tx.Put(con, nil, nil)
 	}
-	tx.Create(&linktoken.Token{Key: store.TokenKey(hash), Purpose: linktoken.PurposeActivation, AccountID: sub, Email: email,
+	tx.Create(&linktoken.Token{Key: store.TokenKey(hash), Index2: store.OwnerIndex(sub, store.TokenKey(hash)),
+		Purpose: linktoken.PurposeActivation, AccountID: sub, Email: email,
 		HouseholdID: profileID, ProfileID: profileID,
 		ExpiresAt: now.Add(linktoken.ActivationTTL).Unix(), TTL: now.Add(linktoken.ActivationTTL).Unix()}, nil)
 	outbox.Enqueue(tx, now, "activation#"+hash[:32], outbox.Activation, email,

@@ -289,6 +289,41 @@ func BenefitsPK(profileID string) string { return "BENEFITS#" + profileID }
 // organization recorded, sorted by the time of use.
 func OrganizationBenefitsPK(organizationID string) string { return "ORGBENEFITS#" + organizationID }
 
+// OwnerIndex is GSI2's entry of an item that names an account but lives
+// outside the account's and its profiles' partitions (sessions, link tokens,
+// idempotency records): erasure and export find them with one Query of
+// GSI2 "OWNER#<accountId>" instead of a scan.
+func OwnerIndex(accountID string, k Key) Index2 {
+	return Index2{GSI2PK: OwnerPK(accountID), GSI2SK: k.PK}
+}
+
+// OwnerPK is GSI2's partition of the items OwnerIndex names.
+func OwnerPK(accountID string) string { return "OWNER#" + accountID }
+
+// ErasureKey is an erasure job: the accounts and profiles it erases and the
+// step it has reached (package erasure). It is written with the first step,
+// which also marks the accounts as being erased.
+func ErasureKey(jobID string) Key { return Key{"ERASURE#" + jobID, "ERASURE"} }
+
+// RetentionShards spread the retention index over partitions.
+const RetentionShards = 4
+
+// RetentionPK is a partition of GSI2's sparse index of application documents
+// waiting for deletion (R15.5), sorted by the day of the decision (GSI2SK
+// "<decision day>#<profileId>#<uploadId>"): the daily job reads each shard up
+// to the day whose documents are due, and removes the entry with the file.
+func RetentionPK(shard int) string { return "RETAIN#" + strconv.Itoa(shard) }
+
+// BirthdayPK is GSI2's partition of the profiles without an e-mail of
+// children born on a month-day ("MM-DD"; GSI2SK "<birthDate>#<profileId>"):
+// the coming-of-age job reads the day's partition, from the birth date of
+// those who turn 18 that day.
+func BirthdayPK(monthDay string) string { return "BIRTHDAY#" + monthDay }
+
+// MailToPK is GSI2's partition of the mail to an address (by its hash, so
+// the index key names nobody): erasure finds a person's mail through it.
+func MailToPK(email string) string { return "MAILTO#" + Hash(NormalizeEmail(email)) }
+
 // RevocationsPK is the partition of the revocation list (R15.2): one item per
 // card blocked, cancelled or unblocked, sorted by the instant (SK
 // "<revokedAt>#<cardId>", fixed-width UTC), so "since T" is one Query from T.
@@ -298,6 +333,10 @@ const RevocationsPK = "REVOCATIONS"
 
 // RevocationKey is one entry of the revocation list; at is RevocationTime's.
 func RevocationKey(at, cardID string) Key { return Key{RevocationsPK, at + "#" + cardID} }
+
+// CardRevocationsPK is GSI1's partition of one card's entries in the
+// revocation list: an erasure finds and removes them (they name the card).
+func CardRevocationsPK(cardID string) string { return "REVOKED#" + cardID }
 
 // RevocationTime is the sort form of an instant in the revocation list:
 // fixed-width UTC with milliseconds, so the order of strings is the order of

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/kartamieszkanca/platform/shared/erasure"
 	"github.com/kartamieszkanca/platform/shared/identity"
 	"github.com/kartamieszkanca/platform/shared/platform"
 	"github.com/kartamieszkanca/platform/shared/store"
@@ -20,6 +21,7 @@ func Runner(d *platform.Deps) *task.Runner {
 	handlers := map[string]task.Handler{}
 	maps.Copy(handlers, identity.Of(d).Tasks())
 	maps.Copy(handlers, upload.Tasks(d))
+	maps.Copy(handlers, erasure.Tasks(d))
 	return &task.Runner{Table: store.Of(d), Handlers: handlers, Log: d.Log}
 }
 

@@ -359,9 +359,14 @@ const TaskKeep = "upload.keep"
 
 // Tasks are the handlers of the upload task kinds.
 func Tasks(d *platform.Deps) map[string]task.Handler {
-	return map[string]task.Handler{TaskKeep: func(ctx context.Context, a map[string]string) error {
-		return keep(ctx, d, a["profileId"], a["uploadId"], a["from"])
-	}}
+	return map[string]task.Handler{
+		TaskKeep: func(ctx context.Context, a map[string]string) error {
+			return keep(ctx, d, a["profileId"], a["uploadId"], a["from"])
+		},
+		TaskDelete: func(ctx context.Context, a map[string]string) error {
+			return deleteObjects(ctx, d, a["profileId"], a["uploadId"])
+		},
+	}
 }
 
 // keep is idempotent: the copy overwrites itself, and the record moves only

@@ -303,6 +303,14 @@ var examples = []step{
 		Want:   204,
 		Late:   true,
 	}},
+	{"DELETE /account", example{
+		// Last: the household is erased (the erasure itself runs as a task).
+		Before: func(f *flow) { f.login() },
+		Body:   func(f *flow) any { return map[string]string{"password": f.password} },
+		Want:   204,
+		Late:   true,
+		Note:   "the erasure's own reads and writes run in the task (see the erasure section)",
+	}},
 }
 
 // cardData is a complete card_issue form with the uploaded files.

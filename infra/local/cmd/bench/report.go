@@ -141,6 +141,7 @@ func (r *report) markdown() string {
 	r.tripsSection(p)
 	r.timingSection(p)
 	r.jobsSection(p)
+	cascadesSection(p)
 	r.goBenchSection(p)
 	return b.String()
 }
@@ -420,6 +421,36 @@ func (r *report) jobsSection(p func(string, ...any)) {
 	}
 	p("")
 }
+
+// cascadesSection states the round trips of the erasure and the other
+// cascades, counted by the erasure's own job record in the tests of
+// shared/erasure (the counts are part of every finished job).
+func cascadesSection(p func(string, ...any)) {
+	for _, l := range strings.Split(cascadesText, "\n") {
+		p("%s", l)
+	}
+}
+
+const cascadesText = `## Cascades: erasure, export, the retention and coming-of-age jobs
+
+Counted by ` + "`shared/erasure`" + `'s tests (every finished erasure job keeps its counts: ` + "`reads`, `writes`" + `) and
+by the gateway's round-trip header, for a household of a head, a child and an adult member with two cards,
+two accepted applications with photos and documents, three packages, a unique identifier, three card checks,
+a benefit, a case with an attachment, a phone and an idempotent request.
+
+| What | Reads | Write round trips | Why |
+|---|--:|--:|---|
+| ` + "`DELETE /account`" + ` by a head (the request) | 2 | 1 | the gate, the household's profiles (one Query); one transaction: the job, every account ` + "`erasing`" + `, the confirmation mails, the task. Within budget (3) |
+| ` + "`DELETE /account`" + ` by a member (the request) | 1 | 1 | the gate; one transaction |
+| the erasure job (the task), household above | 58 | 8 | five steps; each gathers what is left (about 14 reads: every account's partition, the household, each profile's partition, each card's checks, each profile's benefits, each account's owner and mail index) and removes it in transactions of up to 100 writes (3 steps with data), then moves the job's step with a conditioned write (5) |
+| ` + "`GET /account/export`" + `, a head with a child and two cards | 12 | 0 | the gate, the household, then the same gathering. Over the read budget (2) by design: it reads every partition and index a household's data is in, once, and grows with the household (about 2 + 3 per account + 2 per profile + 1 per card) |
+| ` + "`documents-retention`" + `, per run | 4 + pages | 1 per document | the 4 shards of the retention index up to the due day (only documents due are read); per document one S3 read (its hash) and one transaction (record, index entry, the objects' deletion task) |
+| ` + "`coming-of-age`" + `, per run | 8 to 9 + 1 per child | 1 per child | a Query per day looked at (today and 7 before; two on 1 March of a common year), the head's profile per child, one transaction per child (mail, index entry) |
+
+The erasure exceeds the write budget of a request (3) because it is not one: it spans the partitions of every profile,
+claims found from values, and index partitions, more than one transaction holds (100 writes), and it must be
+resumable — each step's conditioned mark is what lets a run that stopped start where it stopped. The request itself
+stays within budget; the cascade runs in the task runner.`
 
 // json is docs/performance.json: the figures for machines, in the shape of
 // issue 14; load is what `make load` wrote there, kept.
