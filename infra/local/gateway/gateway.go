@@ -112,12 +112,13 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	ev := event(req, route, params, claims, body)
-	ctx, calls := withCounter(req.Context())
+	ctx, usage := WithUsage(req.Context())
+	usage.Unpriced = req.Header.Get(UnpricedHeader) != ""
 	out, _ := g.adapters[route.Key()].Serve(ctx, ev)
 	for k, v := range out.Headers {
 		w.Header().Set(k, v)
 	}
-	w.Header().Set(CallsHeader, fmt.Sprint(calls.Load()))
+	usage.SetHeaders(w.Header())
 	w.WriteHeader(out.StatusCode)
 	if out.IsBase64Encoded {
 		b, _ := base64.StdEncoding.DecodeString(out.Body)
@@ -328,9 +329,9 @@ func (g *Gateway) runJob(w http.ResponseWriter, req *http.Request, name string) 
 		writeJSON(w, http.StatusBadRequest, map[string]string{"message": `the body is {"now": "<RFC3339>"}`})
 		return
 	}
-	ctx, calls := withCounter(req.Context())
+	ctx, usage := WithUsage(req.Context())
 	sum, err := job(ctx, body)
-	w.Header().Set(CallsHeader, fmt.Sprint(calls.Load()))
+	usage.SetHeaders(w.Header())
 	if err != nil {
 		writeJSON(w, http.StatusInternalServerError, JobAnswer{Summary: sum, Error: err.Error()})
 		return

@@ -31,6 +31,11 @@ type Resp struct {
 	Body   []byte
 	// Calls is the request's DynamoDB round trips.
 	Calls int
+	// ReadUnits and WriteUnits are the capacity its DynamoDB calls consumed,
+	// as DynamoDB Local reports it.
+	ReadUnits, WriteUnits float64
+	// Dynamo is the time its DynamoDB calls spent on the wire, summed.
+	Dynamo time.Duration
 }
 
 // Problem is the problem+json body.
@@ -118,7 +123,10 @@ func (e *Env) CallWith(t testing.TB, client *http.Client, method, path, token st
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	calls, _ := strconv.Atoi(res.Header.Get(gateway.CallsHeader))
-	return &Resp{Status: res.StatusCode, Header: res.Header, Body: b, Calls: calls}
+	read, write := gateway.ParseCapacity(res.Header.Get(gateway.CapacityHeader))
+	micros, _ := strconv.ParseInt(res.Header.Get(gateway.DynamoTimeHeader), 10, 64)
+	return &Resp{Status: res.StatusCode, Header: res.Header, Body: b, Calls: calls,
+		ReadUnits: read, WriteUnits: write, Dynamo: time.Duration(micros) * time.Microsecond}
 }
 
 // Expect fails the test unless the answer has the status.
