@@ -40,7 +40,9 @@ func TestCapacityFollowsAWSRules(t *testing.T) {
 			return err
 		}
 	}
-	key := func(pk string) map[string]types.AttributeValue { return map[string]types.AttributeValue{"PK": s(pk), "SK": s("x")} }
+	key := func(pk string) map[string]types.AttributeValue {
+		return map[string]types.AttributeValue{"PK": s(pk), "SK": s("x")}
+	}
 	cases := []struct {
 		name        string
 		call        func(context.Context) error
