@@ -29,6 +29,10 @@ const CapacityHeader = "X-Local-Dynamodb-Capacity"
 // route's latency against it.
 const DynamoTimeHeader = "X-Local-Dynamodb-Micros"
 
+// PricingTimeHeader carries Usage.Pricing in microseconds: the part of the
+// answer's time the gateway spent pricing transactions.
+const PricingTimeHeader = "X-Local-Dynamodb-Pricing-Micros"
+
 // Usage is what one request's DynamoDB calls did.
 type Usage struct {
 	mu    sync.Mutex
@@ -38,9 +42,9 @@ type Usage struct {
 	ReadUnits, WriteUnits float64
 	// Wire is the sum of the calls' HTTP exchanges; concurrent calls add up.
 	Wire time.Duration
-	// Unpriced leaves transactions at DynamoDB Local's figure, without the
-	// reads that price them (see txcost.go): for timing runs.
-	Unpriced bool
+	// Pricing is the time spent reading the items of transactions to price
+	// them (txcost.go): not the platform's, so timings subtract it.
+	Pricing time.Duration
 }
 
 func (u *Usage) add(f func(*Usage)) {
@@ -56,12 +60,20 @@ func (u *Usage) Snapshot() (calls int, read, write float64, wire time.Duration) 
 	return u.Calls, u.ReadUnits, u.WriteUnits, u.Wire
 }
 
+// PricingTime is Usage.Pricing so far.
+func (u *Usage) PricingTime() time.Duration {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.Pricing
+}
+
 // SetHeaders writes the usage into an answer's headers.
 func (u *Usage) SetHeaders(h http.Header) {
 	calls, read, write, wire := u.Snapshot()
 	h.Set(CallsHeader, strconv.Itoa(calls))
 	h.Set(CapacityHeader, fmt.Sprintf("read=%s;write=%s", units(read), units(write)))
 	h.Set(DynamoTimeHeader, strconv.FormatInt(wire.Microseconds(), 10))
+	h.Set(PricingTimeHeader, strconv.FormatInt(u.PricingTime().Microseconds(), 10))
 }
 
 func units(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
@@ -88,18 +100,21 @@ func CountCalls(o *dynamodb.Options) {
 				u.add(func(u *Usage) { u.Calls++ })
 				askCapacity(in.Parameters)
 				tx, priced := in.Parameters.(*dynamodb.TransactWriteItemsInput)
-				priced = priced && !u.Unpriced
 				var acts []txAction
 				var before []map[string]types.AttributeValue
 				if priced {
+					began := time.Now()
 					acts = txActions(tx)
 					before = pricer.items(ctx, acts)
+					u.add(func(u *Usage) { u.Pricing += time.Since(began) })
 				}
 				out, md, err := next.HandleInitialize(ctx, in)
 				if err == nil {
 					read, write := consumed(out.Result)
 					if priced {
+						began := time.Now()
 						write = txWriteUnits(acts, before, pricer.items(ctx, acts))
+						u.add(func(u *Usage) { u.Pricing += time.Since(began) })
 					}
 					u.add(func(u *Usage) { u.ReadUnits += read; u.WriteUnits += write })
 				}
@@ -199,10 +214,6 @@ func consumed(result any) (read, write float64) {
 	}
 	return 0, 0
 }
-
-// UnpricedHeader, on a request to the local gateway, leaves its transactions
-// unpriced (Usage.Unpriced): the bench's timing runs send it.
-const UnpricedHeader = "X-Local-Unpriced"
 
 // WithUsage returns a context whose DynamoDB calls are counted into a new Usage.
 func WithUsage(ctx context.Context) (context.Context, *Usage) {

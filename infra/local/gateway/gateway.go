@@ -113,7 +113,6 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	}
 	ev := event(req, route, params, claims, body)
 	ctx, usage := WithUsage(req.Context())
-	usage.Unpriced = req.Header.Get(UnpricedHeader) != ""
 	out, _ := g.adapters[route.Key()].Serve(ctx, ev)
 	for k, v := range out.Headers {
 		w.Header().Set(k, v)

@@ -36,6 +36,9 @@ type Resp struct {
 	ReadUnits, WriteUnits float64
 	// Dynamo is the time its DynamoDB calls spent on the wire, summed.
 	Dynamo time.Duration
+	// Pricing is the time the gateway spent pricing its transactions (not
+	// the platform's own time).
+	Pricing time.Duration
 }
 
 // Problem is the problem+json body.
@@ -124,9 +127,12 @@ func (e *Env) CallWith(t testing.TB, client *http.Client, method, path, token st
 	b, _ := io.ReadAll(res.Body)
 	calls, _ := strconv.Atoi(res.Header.Get(gateway.CallsHeader))
 	read, write := gateway.ParseCapacity(res.Header.Get(gateway.CapacityHeader))
-	micros, _ := strconv.ParseInt(res.Header.Get(gateway.DynamoTimeHeader), 10, 64)
-	return &Resp{Status: res.StatusCode, Header: res.Header, Body: b, Calls: calls,
-		ReadUnits: read, WriteUnits: write, Dynamo: time.Duration(micros) * time.Microsecond}
+	micros := func(h string) time.Duration {
+		n, _ := strconv.ParseInt(res.Header.Get(h), 10, 64)
+		return time.Duration(n) * time.Microsecond
+	}
+	return &Resp{Status: res.StatusCode, Header: res.Header, Body: b, Calls: calls, ReadUnits: read, WriteUnits: write,
+		Dynamo: micros(gateway.DynamoTimeHeader), Pricing: micros(gateway.PricingTimeHeader)}
 }
 
 // Expect fails the test unless the answer has the status.

@@ -6,16 +6,15 @@ import (
 	"io"
 	"log/slog"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-	"github.com/aws/smithy-go/middleware"
 	"github.com/oklog/ulid/v2"
 
+	"github.com/kartamieszkanca/platform/infra/local/gateway"
 	"github.com/kartamieszkanca/platform/infra/local/stack"
 	"github.com/kartamieszkanca/platform/shared/citytime"
 	"github.com/kartamieszkanca/platform/shared/entitlement"
@@ -39,8 +38,14 @@ type jobRow struct {
 	Read      time.Duration
 	Write     time.Duration
 	Seeding   time.Duration
-	Err       string
+	// ReadUnits and WriteUnits are the run's consumed request units.
+	ReadUnits, WriteUnits float64
+	Err                   string
 }
+
+// Cost is one run's price: its request units and one invocation as long as
+// the run took here.
+func (j jobRow) Cost() float64 { return jobRunCost(j.ReadUnits, j.WriteUnits, j.Took, lambdaMemoryMB) }
 
 // jobScaling seeds a fresh table per size with one entitlement per profile,
 // 1 % of them with their 30-day reminder due on the run's day and the rest
@@ -54,17 +59,8 @@ func jobScaling(ctx context.Context) ([]jobRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	var calls atomic.Int64
-	db := dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
-		o.DisableValidateResponseChecksum = true
-		o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
-			return s.Initialize.Add(middleware.InitializeMiddlewareFunc("benchCountCalls",
-				func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-					calls.Add(1)
-					return next.HandleInitialize(ctx, in)
-				}), middleware.After)
-		})
-	})
+	// Counted, with their capacity, only under the run's context.
+	db := dynamodb.NewFromConfig(cfg, gateway.CountCalls, func(o *dynamodb.Options) { o.DisableValidateResponseChecksum = true })
 	pkg := entitlement.Package{ID: "transport", Name: "Komunikacja miejska — bilety ulgowe", ValidityMonths: 12}
 	day := citytime.Day(time.Now()).AddDate(0, 1, 0)
 	var rows []jobRow
@@ -81,10 +77,13 @@ func jobScaling(ctx context.Context) ([]jobRow, error) {
 		}
 		row.Seeding = time.Since(start)
 		job := &entitlement.Expiry{Table: &store.Table{DB: db, Name: name, Now: time.Now}, PortalURL: "http://portal.bench", Log: discardLog()}
-		calls.Store(0)
+		runCtx, usage := gateway.WithUsage(ctx)
 		start = time.Now()
-		sum, err := job.Run(ctx, citytime.Start(day).Add(2*time.Hour))
-		row.Took, row.Calls = time.Since(start), calls.Load()
+		sum, err := job.Run(runCtx, citytime.Start(day).Add(2*time.Hour))
+		calls, read, write, _ := usage.Snapshot()
+		// The gateway's pricing reads are not the job's.
+		row.Took, row.Calls = time.Since(start)-usage.PricingTime(), int64(calls)
+		row.ReadUnits, row.WriteUnits = read, write
 		row.Due, row.ItemsRead, row.Mails = sum.Due, sum.ItemsRead, sum.Mails
 		row.Read, row.Write = time.Duration(sum.ReadMs)*time.Millisecond, time.Duration(sum.WriteMs)*time.Millisecond
 		if err != nil {

@@ -28,7 +28,9 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -41,15 +43,50 @@ import (
 const (
 	sizeBudget = 10_000_000 // bytes: 10 MB, decimal
 	initBudget = 1.25       // × the init of a Lambda that builds only its DynamoDB client
+	// overheadGoal: a warm request's p50 through the gateway over the p50 of
+	// its DynamoDB calls' time.
+	overheadGoal = 1.5
 )
 
 func main() {
 	out := flag.String("out", "docs/performance.md", "report to write, relative to the repository root")
 	starts := flag.Int("starts", 5, "measured cold starts per function (the median is reported)")
 	timingOnly := flag.Bool("timing", false, "measure registration timing only and print it (no report)")
-	only := flag.String("functions", "", "comma-separated functions to build and start (default: all); for a quick look")
+	fns := flag.String("functions", "", "comma-separated functions to build and start (default: all); for a quick look")
 	quick := flag.Bool("quick", false, "sizes and cold starts only (no Go benchmarks, round trips, timing or daily job)")
+	flows := flag.Int("flows", 6, "times the examples run through the gateway (the first gives the cold round trips; the others time and price warm requests)")
+	repeats := flag.Int("repeats", 10, "warm repeats of each GET in every flow")
+	only := flag.String("routes", "", "regular expression: time and price only the routes whose key (\"GET /account\") it matches (all routes still run)")
+	tripsOnly := flag.Bool("trips", false, "round trips, latency and cost only: rewrite their parts of -out and its .json, keep the rest")
+	jobs := flag.String("jobs", "", "comma-separated profile counts for the daily job (default 10000,100000); with -trips, also run it")
 	flag.Parse()
+	topts := tripOptions{Flows: *flows, Repeats: *repeats}
+	if *only != "" {
+		re, err := regexp.Compile(*only)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench: -routes:", err)
+			os.Exit(2)
+		}
+		topts.Timed = func(r routes.Route) bool { return re.MatchString(r.Key()) }
+	}
+	if *jobs != "" {
+		jobSizes = nil
+		for _, n := range strings.Split(*jobs, ",") {
+			v, err := strconv.Atoi(strings.TrimSpace(n))
+			if err != nil || v < 100 {
+				fmt.Fprintln(os.Stderr, "bench: -jobs: want counts of at least 100")
+				os.Exit(2)
+			}
+			jobSizes = append(jobSizes, v)
+		}
+	}
+	if *tripsOnly {
+		if err := runTrips(*out, topts, *jobs != ""); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *timingOnly {
 		if err := runTiming(); err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
@@ -57,13 +94,13 @@ func main() {
 		}
 		return
 	}
-	if err := run(*out, *starts, *only, *quick); err != nil {
+	if err := run(*out, *starts, *fns, *quick, topts); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(out string, starts int, only string, quick bool) error {
+func run(out string, starts int, only string, quick bool, topts tripOptions) error {
 	began := time.Now()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -83,7 +120,7 @@ func run(out string, starts int, only string, quick bool) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	r := &report{Date: began, Starts: starts, Functions: functions}
+	r := &report{Date: began, Starts: starts, Functions: functions, TripOpts: topts}
 	r.machine(root)
 	for _, f := range routes.Functions() {
 		if _, err := os.Stat(filepath.Join(root, "functions", f)); err != nil {
@@ -139,7 +176,7 @@ func run(out string, starts int, only string, quick bool) error {
 
 	if !quick {
 		progress("driving %d routes through the local gateway", len(routes.All))
-		if r.Trips, err = roundTrips(ctx); err != nil {
+		if r.Trips, err = roundTrips(ctx, topts); err != nil {
 			r.TripsErr = err.Error()
 			failed = append(failed, "round trips")
 		}

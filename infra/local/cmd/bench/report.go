@@ -38,6 +38,7 @@ type report struct {
 
 	Trips    []tripRow
 	TripsErr string
+	TripOpts tripOptions
 
 	Timing    timingResult
 	TimingErr string
@@ -195,7 +196,7 @@ func (r *report) summary(p func(string, ...any)) {
 				overs = append(overs, fmt.Sprintf("%s (%d)", t.Route.Key(), t.Calls))
 			}
 		}
-		line := fmt.Sprintf("- DynamoDB round trips: %d of %d routes measured, %d over budget", measured, len(r.Trips), len(overs))
+		line := fmt.Sprintf("- DynamoDB round trips: %d of %d routes measured, %d over budget warm", measured, len(r.Trips), len(overs))
 		if len(overs) > 0 {
 			line += ": " + strings.Join(overs, ", ")
 		}
@@ -204,6 +205,7 @@ func (r *report) summary(p func(string, ...any)) {
 			line += fmt.Sprintf(" %d not measured.", unmeasured)
 		}
 		p("%s", line)
+		r.latencySummary(p)
 	}
 	if r.TimingErr != "" {
 		p("- Registration timing: not measured (%s).", r.TimingErr)
@@ -219,9 +221,44 @@ func (r *report) summary(p func(string, ...any)) {
 		small, large := r.Jobs[0], r.Jobs[len(r.Jobs)-1]
 		dueRatio := float64(large.Due) / float64(small.Due)
 		p("- Daily job (entitlements-expiry): %.2f items read per entitlement due (goal ≤ 1.1); run time per entitlement due "+
-			"%d → %d profiles × %.2f (goal ≈ 1).", per, small.Profiles, large.Profiles, ratio/dueRatio)
+			"%d → %d profiles × %.2f (goal ≈ 1); $%.4f per run at %d profiles (%g RRU, %g WRU).", per, small.Profiles, large.Profiles,
+			ratio/dueRatio, large.Cost(), large.Profiles, large.ReadUnits, large.WriteUnits)
 	} else if r.JobsErr != "" {
 		p("- Daily job: not measured (%s).", r.JobsErr)
+	}
+}
+
+// latencySummary is the summary's lines on warm latency and cost.
+func (r *report) latencySummary(p func(string, ...any)) {
+	timed, within, worst, worstKey := 0, 0, 0.0, ""
+	cheap, dear := math.Inf(1), 0.0
+	var cheapKey, dearKey string
+	for _, t := range r.Trips {
+		if q := t.Overhead(); q > 0 {
+			timed++
+			if q <= overheadGoal {
+				within++
+			}
+			if q > worst {
+				worst, worstKey = q, t.Route.Key()
+			}
+		}
+		if c, ok := t.Cost(); ok {
+			if c.Total() < cheap {
+				cheap, cheapKey = c.Total(), t.Route.Key()
+			}
+			if c.Total() > dear {
+				dear, dearKey = c.Total(), t.Route.Key()
+			}
+		}
+	}
+	if timed > 0 {
+		p("- Warm latency: %d of %d routes with DynamoDB calls within %.2f× their DynamoDB time at p50; highest %s at %.2f×.",
+			within, timed, overheadGoal, worstKey, worst)
+	}
+	if dearKey != "" {
+		p("- Cost per million requests (DynamoDB, Lambda at %d MB, HTTP API): $%.2f (%s) to $%.2f (%s).",
+			lambdaMemoryMB, cheap, cheapKey, dear, dearKey)
 	}
 }
 
@@ -317,25 +354,86 @@ func (r *report) tripsSection(p func(string, ...any)) {
 	p("- Requests are those of `infra/local/cmd/bench/examples.go`; idempotent routes are sent with an `Idempotency-Key`, as a retrying client sends them. " +
 		"A route without an example is called generically when it is a GET whose path ids appeared in earlier answers (*generic*), and is listed as not measured otherwise.")
 	p("")
-	p("| Route | Function | Access | Status | Round trips | Budget | | Note |")
-	p("|---|---|---|--:|--:|--:|---|---|")
+	p("- *Cold* is the first request of the run (a fresh table, and a function instance that has not served the route: " +
+		"per-instance caches empty); *warm* the round trips most seen in the later flows, each as a new resident. " +
+		"The verdict is on the warm figure; a cold one above budget is marked beside. Where a route stays above budget, " +
+		"[the table of reasons](#round-trips-above-budget-and-why) says why, and a test pins the number.")
+	p("")
+	p("| Route | Function | Access | Status | Cold | Warm | Budget | | Note |")
+	p("|---|---|---|--:|--:|--:|--:|---|---|")
 	for _, t := range r.Trips {
-		verdict, status, calls := "not measured", "", ""
+		verdict, status, cold, warm := "not measured", "", "", ""
 		if t.Measured {
-			status, calls = fmt.Sprint(t.Status), fmt.Sprint(t.Calls)
+			status, cold, warm = fmt.Sprint(t.Status), fmt.Sprint(t.Calls), fmt.Sprint(t.WarmCalls())
 			verdict = "ok"
 			if t.Over() {
 				verdict = "**over budget**"
+			} else if t.Calls > budget(t.Route) {
+				verdict = "ok warm, cold over"
 			}
 			if t.Generic {
 				verdict += " (generic)"
 			}
 		}
-		p("| `%s` | %s | %s | %s | %s | %d | %s | %s |", t.Route.Key(), t.Route.Function, t.Route.Access, status, calls,
+		p("| `%s` | %s | %s | %s | %s | %s | %d | %s | %s |", t.Route.Key(), t.Route.Function, t.Route.Access, status, cold, warm,
 			budget(t.Route), verdict, strings.ReplaceAll(t.Note, "|", "\\|"))
 	}
 	p("")
+	tripReasons(p)
+	r.latencySection(p)
 }
+
+// latencySection is warm latency against DynamoDB time, and the cost of a
+// million requests, per route.
+func (r *report) latencySection(p func(string, ...any)) {
+	p("## Warm latency and cost per route")
+	p("")
+	p("Measured in the same run as the round trips, from the warm requests: every later flow's answer with the first one's status, "+
+		"and each GET sent again %d times at once in every flow (*n* samples).", r.TripOpts.Repeats)
+	p("")
+	p("- *p50*, *p99*: the request through the local gateway, from the client (the adapter, the handler and its DynamoDB calls; "+
+		"the gateway's own pricing reads, below, taken out). *DynamoDB*: p50 of the sum of the request's DynamoDB calls, each timed "+
+		"around its HTTP exchange with DynamoDB Local (the SDK's serialization and signing outside; concurrent calls add up). "+
+		"*Overhead*: p50 over DynamoDB p50, the platform's own share (goal ≤ %.2f×).", overheadGoal)
+	p("- *RRU*, *WRU*: request units per request (median of the warm requests), from the ConsumedCapacity DynamoDB Local returns " +
+		"(the gateway's client asks every call for ReturnConsumedCapacity TOTAL). DynamoDB Local's figures agree with AWS's rules " +
+		"for standard reads and writes (index writes included) and transactional reads, but it reports a transactional write as 4 " +
+		"units per KB of one item whatever the items; transactional writes are therefore priced by AWS's rule from the items' " +
+		"sizes, read before and after the transaction: 2 units per KB of each item, and 2 more per index it is in " +
+		"(`infra/local/gateway/txcost.go`; `TestCapacityFollowsAWSRules`).")
+	p("- *$ per million requests*, eu-central-1 on-demand: DynamoDB $%.3f per million WRU and $%.3f per million RRU; Lambda arm64 "+
+		"at %d MB (the CDK app's memory size) $%.10f per GB-s on the warm p50 rounded up to the millisecond, and $%.2f per million "+
+		"requests; HTTP API $%.2f per million requests (the first 300 million a month; $1.11 in some regions). Prices as set in "+
+		"`infra/local/cmd/bench/cost.go`, not read from AWS. Lambda's duration is the gateway's p50, which includes the local HTTP "+
+		"exchange: an upper bound of the function's own.", priceWRU, priceRRU, lambdaMemoryMB, priceLambdaGBs, priceLambdaRequests, priceHTTPAPI)
+	p("")
+	p("| Route | n | p50 (ms) | p99 (ms) | DynamoDB (ms) | Overhead | RRU | WRU | DynamoDB $ | Lambda $ | API $ | $ per million |")
+	p("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+	for _, t := range r.Trips {
+		if !t.Measured {
+			continue
+		}
+		p50, p99, dyn, ok := t.Latency()
+		c, _ := t.Cost()
+		read, write := t.Units()
+		lat := "| — | — | — | —"
+		if ok {
+			over := "—"
+			if q := t.Overhead(); q > 0 {
+				over = fmt.Sprintf("%.2f×", q)
+				if q > overheadGoal {
+					over = "**" + over + "**"
+				}
+			}
+			lat = fmt.Sprintf("| %.1f | %.1f | %.1f | %s", ms(p50), ms(p99), ms(dyn), over)
+		}
+		p("| `%s` | %d %s | %g | %g | %.3f | %.3f | %.2f | %.2f |", t.Route.Key(), len(t.Warm), lat, read, write,
+			c.DynamoDB, c.Lambda, c.API, c.Total())
+	}
+	p("")
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 func (r *report) goBenchSection(p func(string, ...any)) {
 	p("## Go benchmarks")
@@ -388,8 +486,12 @@ func (r *report) jobsSection(p func(string, ...any)) {
 	p("- Goals: ≤ 1.1 items read per entitlement due; the run time per entitlement due about the same at both sizes (ratio ≈ 1): " +
 		"1 %% of each size is due, so the run itself grows with the entitlements due (× 10), not with a scan of the residents.")
 	p("")
-	p("| Profiles | Due | Items read | Items read per due | Round trips | Mails | Took | Reading | Writing | Seeding | |")
-	p("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
+	p("- *RRU*, *WRU*: the run's consumed request units (as for the routes: DynamoDB Local's figures, transactional writes by AWS's rule); "+
+		"*$ per run*: those units and one invocation of %d MB as long as the run took here, at the prices of the routes' table "+
+		"(the schedule's own price is left out: a fraction of a cent a month).", lambdaMemoryMB)
+	p("")
+	p("| Profiles | Due | Items read | Items read per due | Round trips | Mails | RRU | WRU | $ per run | Took | Reading | Writing | Seeding | |")
+	p("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
 	for _, j := range r.Jobs {
 		per := 0.0
 		if j.Due > 0 {
@@ -401,8 +503,8 @@ func (r *report) jobsSection(p func(string, ...any)) {
 		} else if per > 1.1 {
 			verdict = "**over goal**"
 		}
-		p("| %d | %d | %d | %.2f | %d | %d | %s | %s | %s | %s | %s |", j.Profiles, j.Due, j.ItemsRead, per, j.Calls, j.Mails,
-			j.Took.Round(time.Millisecond), j.Read, j.Write, j.Seeding.Round(time.Second), verdict)
+		p("| %d | %d | %d | %.2f | %d | %d | %g | %g | %.4f | %s | %s | %s | %s | %s |", j.Profiles, j.Due, j.ItemsRead, per, j.Calls, j.Mails,
+			j.ReadUnits, j.WriteUnits, j.Cost(), j.Took.Round(time.Millisecond), j.Read, j.Write, j.Seeding.Round(time.Second), verdict)
 	}
 	if per, ratio, ok := r.jobVerdict(); ok {
 		small, large := r.Jobs[0], r.Jobs[len(r.Jobs)-1]
@@ -464,15 +566,36 @@ func (r *report) json(load json.RawMessage) ([]byte, error) {
 		InitError     string  `json:"initError,omitempty"`
 	}
 	type route struct {
-		Route      string `json:"route"`
-		RoundTrips *int   `json:"roundTrips"`
-		Budget     int    `json:"budget"`
+		Route          string   `json:"route"`
+		RoundTrips     *int     `json:"roundTrips"`
+		WarmRoundTrips *int     `json:"warmRoundTrips,omitempty"`
+		Budget         int      `json:"budget"`
+		Samples        int      `json:"samples,omitempty"`
+		P50Ms          *float64 `json:"p50Ms,omitempty"`
+		P99Ms          *float64 `json:"p99Ms,omitempty"`
+		DynamoDBMs     *float64 `json:"dynamodbMs,omitempty"`
+		OverheadRatio  *float64 `json:"overheadRatio,omitempty"`
+		ReadUnits      *float64 `json:"readUnits,omitempty"`
+		WriteUnits     *float64 `json:"writeUnits,omitempty"`
+		USDPerMillion  *float64 `json:"usdPerMillion,omitempty"`
+	}
+	type prices struct {
+		Region           string  `json:"region"`
+		WRUPerMillion    float64 `json:"dynamodbWriteUnitsPerMillion"`
+		RRUPerMillion    float64 `json:"dynamodbReadUnitsPerMillion"`
+		LambdaGBs        float64 `json:"lambdaArm64PerGBSecond"`
+		LambdaPerMillion float64 `json:"lambdaRequestsPerMillion"`
+		LambdaMemoryMB   int     `json:"lambdaMemoryMB"`
+		HTTPAPIMillion   float64 `json:"httpApiRequestsPerMillion"`
 	}
 	type job struct {
-		Residents int     `json:"residents"`
-		Expiring  int     `json:"expiring"`
-		ItemsRead int     `json:"itemsRead"`
-		Seconds   float64 `json:"seconds"`
+		Residents  int     `json:"residents"`
+		Expiring   int     `json:"expiring"`
+		ItemsRead  int     `json:"itemsRead"`
+		Seconds    float64 `json:"seconds"`
+		ReadUnits  float64 `json:"readUnits"`
+		WriteUnits float64 `json:"writeUnits"`
+		USDPerRun  float64 `json:"usdPerRun"`
 	}
 	out := struct {
 		Commit   string `json:"commit"`
@@ -489,9 +612,12 @@ func (r *report) json(load json.RawMessage) ([]byte, error) {
 		} `json:"budgets"`
 		Functions []fn             `json:"functions"`
 		Routes    []route          `json:"routes"`
+		Prices    prices           `json:"prices"`
 		ExpiryJob []job            `json:"expiryJob"`
 		Load      *json.RawMessage `json:"load,omitempty"`
-	}{Commit: r.Commit, Date: r.Date.UTC().Format(time.RFC3339)}
+	}{Commit: r.Commit, Date: r.Date.UTC().Format(time.RFC3339), Prices: prices{Region: "eu-central-1", WRUPerMillion: priceWRU,
+		RRUPerMillion: priceRRU, LambdaGBs: priceLambdaGBs, LambdaPerMillion: priceLambdaRequests, LambdaMemoryMB: lambdaMemoryMB,
+		HTTPAPIMillion: priceHTTPAPI}}
 	if len(load) > 0 {
 		out.Load = &load
 	}
@@ -517,16 +643,31 @@ func (r *report) json(load json.RawMessage) ([]byte, error) {
 	for _, t := range r.Trips {
 		rt := route{Route: t.Route.Key(), Budget: budget(t.Route)}
 		if t.Measured {
-			c := t.Calls
-			rt.RoundTrips = &c
+			c, w := t.Calls, t.WarmCalls()
+			rt.RoundTrips, rt.WarmRoundTrips = &c, &w
+			rt.Samples = len(t.Warm)
+			if p50, p99, dyn, ok := t.Latency(); ok {
+				rt.P50Ms, rt.P99Ms, rt.DynamoDBMs = ptr(round2(ms(p50))), ptr(round2(ms(p99))), ptr(round2(ms(dyn)))
+				if q := t.Overhead(); q > 0 {
+					rt.OverheadRatio = ptr(round2(q))
+				}
+			}
+			read, write := t.Units()
+			rt.ReadUnits, rt.WriteUnits = &read, &write
+			if cost, ok := t.Cost(); ok {
+				rt.USDPerMillion = ptr(round2(cost.Total()))
+			}
 		}
 		out.Routes = append(out.Routes, rt)
 	}
 	for _, j := range r.Jobs {
-		out.ExpiryJob = append(out.ExpiryJob, job{Residents: j.Profiles, Expiring: j.Due, ItemsRead: j.ItemsRead, Seconds: round2(j.Took.Seconds())})
+		out.ExpiryJob = append(out.ExpiryJob, job{Residents: j.Profiles, Expiring: j.Due, ItemsRead: j.ItemsRead, Seconds: round2(j.Took.Seconds()),
+			ReadUnits: j.ReadUnits, WriteUnits: j.WriteUnits, USDPerRun: math.Round(j.Cost()*1e6) / 1e6})
 	}
 	b, err := json.MarshalIndent(out, "", "  ")
 	return append(b, '\n'), err
 }
 
 func round2(x float64) float64 { return math.Round(x*100) / 100 }
+
+func ptr[T any](v T) *T { return &v }

@@ -30,7 +30,18 @@ func budget(r routes.Route) int {
 	return writeBudget
 }
 
-// tripRow is one route's measured request.
+// sample is one answer of a route: what it cost and how long it took.
+type sample struct {
+	Status      int
+	Calls       int
+	Read, Write float64       // request units consumed (gateway.CapacityHeader)
+	Took        time.Duration // through the gateway, pricing excluded
+	Dynamo      time.Duration // its DynamoDB calls on the wire, summed
+}
+
+// tripRow is one route's measured requests: the first, on a fresh table and
+// a function instance that has not served the route yet (cold), and the
+// answers of the later flows and repeats with the same status (warm).
 type tripRow struct {
 	Route    routes.Route
 	Measured bool
@@ -38,9 +49,95 @@ type tripRow struct {
 	Status   int
 	Calls    int
 	Note     string
+	Cold     sample
+	Warm     []sample
 }
 
-func (r tripRow) Over() bool { return r.Measured && r.Calls > budget(r.Route) }
+// WarmCalls is the round trips of a warm request (the most seen), or the
+// first request's where no warm one was measured.
+func (r tripRow) WarmCalls() int {
+	if len(r.Warm) == 0 {
+		return r.Calls
+	}
+	calls := make([]int, 0, len(r.Warm))
+	for _, w := range r.Warm {
+		calls = append(calls, w.Calls)
+	}
+	return mode(calls)
+}
+
+// Over: a warm request over budget. A cold one above it is reported beside.
+func (r tripRow) Over() bool { return r.Measured && r.WarmCalls() > budget(r.Route) }
+
+// Units are the median read and write units of the warm requests (the first
+// request's where none).
+func (r tripRow) Units() (read, write float64) {
+	if len(r.Warm) == 0 {
+		return r.Cold.Read, r.Cold.Write
+	}
+	rs, ws := make([]float64, 0, len(r.Warm)), make([]float64, 0, len(r.Warm))
+	for _, w := range r.Warm {
+		rs, ws = append(rs, w.Read), append(ws, w.Write)
+	}
+	return medianF(rs), medianF(ws)
+}
+
+// Latency is p50 and p99 of the warm requests through the gateway and p50 of
+// their DynamoDB time; ok is false without warm requests.
+func (r tripRow) Latency() (p50, p99, dynamo time.Duration, ok bool) {
+	if len(r.Warm) == 0 {
+		return 0, 0, 0, false
+	}
+	took, dyn := make([]time.Duration, 0, len(r.Warm)), make([]time.Duration, 0, len(r.Warm))
+	for _, w := range r.Warm {
+		took, dyn = append(took, w.Took), append(dyn, w.Dynamo)
+	}
+	return percentile(took, 50), percentile(took, 99), percentile(dyn, 50), true
+}
+
+// Overhead is p50 through the gateway over p50 of its DynamoDB calls: the
+// platform's own share (0 where the route makes no DynamoDB call).
+func (r tripRow) Overhead() float64 {
+	p50, _, dyn, ok := r.Latency()
+	if !ok || dyn <= 0 {
+		return 0
+	}
+	return float64(p50) / float64(dyn)
+}
+
+// Cost is the price of a million warm requests.
+func (r tripRow) Cost() (routeCost, bool) {
+	p50, _, _, ok := r.Latency()
+	if !r.Measured {
+		return routeCost{}, false
+	}
+	if !ok {
+		p50 = r.Cold.Took
+	}
+	read, write := r.Units()
+	return costPerMillion(read, write, p50, lambdaMemoryMB), true
+}
+
+func mode(xs []int) int {
+	counts := map[int]int{}
+	best := xs[0]
+	for _, x := range xs {
+		counts[x]++
+		if counts[x] > counts[best] || (counts[x] == counts[best] && x < best) {
+			best = x
+		}
+	}
+	return best
+}
+
+func medianF(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
 
 // stepFailed ends one step: the helpers of testenv report through testing.TB.
 type stepFailed string
@@ -79,6 +176,8 @@ type flow struct {
 	mark     int               // mails to the resident before this index are used up
 	staff    map[string]string // group → access token
 	ids      map[string]string // ids seen in answers, by field name
+	repeats  int               // warm repeats of each timed GET
+	timed    func(routes.Route) bool
 }
 
 // markMail starts reading the resident's mail from the next one.
@@ -216,7 +315,9 @@ func (f *flow) do(r routes.Route, ex example, generic bool) tripRow {
 			// replays; checking it costs a read, so it is measured with it.
 			headers = append(headers, "Idempotency-Key", fmt.Sprintf("bench-%d-%s", time.Now().UnixNano(), r.Function))
 		}
+		began := time.Now()
 		res := f.env.Call(f.t, r.Method, path, token, body, headers...)
+		row.Cold = sampleOf(res, time.Since(began))
 		row.Measured, row.Status, row.Calls = true, res.Status, res.Calls
 		row.Note = ex.Note
 		if ex.Want != 0 && res.Status != ex.Want {
@@ -230,11 +331,33 @@ func (f *flow) do(r routes.Route, ex example, generic bool) tripRow {
 				ex.After(f, res)
 			}
 		}
+		// A read changes nothing: sent again at once, it is timed warm.
+		if f.repeat(r) {
+			for range f.repeats {
+				h := slices.Clone(headers)
+				if r.Idempotent {
+					h = append(h, "Idempotency-Key", fmt.Sprintf("bench-%d-%s", time.Now().UnixNano(), r.Function))
+				}
+				began := time.Now()
+				again := f.env.Call(f.t, r.Method, path, token, body, h...)
+				row.Warm = append(row.Warm, sampleOf(again, time.Since(began)))
+			}
+		}
 	})
 	if err != nil {
 		row.Note = "failed: " + clip(err.Error(), 200)
 	}
 	return row
+}
+
+func sampleOf(res *testenv.Resp, took time.Duration) sample {
+	return sample{Status: res.Status, Calls: res.Calls, Read: res.ReadUnits, Write: res.WriteUnits,
+		Took: took - res.Pricing, Dynamo: res.Dynamo}
+}
+
+// repeat: a GET that changes nothing but a read mark, of a route being timed.
+func (f *flow) repeat(r routes.Route) bool {
+	return f.repeats > 0 && r.Method == "GET" && f.timed(r)
 }
 
 func clip(s string, n int) string {
@@ -245,16 +368,31 @@ func clip(s string, n int) string {
 	return s
 }
 
-// roundTrips drives every route of routes.All once through the local gateway on
-// a fresh table and pool, and records each answer's DynamoDB round trips.
-func roundTrips(ctx context.Context) ([]tripRow, error) {
+// tripOptions say how much the routes are timed.
+type tripOptions struct {
+	// Flows is the number of times the whole sequence of examples runs, each
+	// time for a new resident; the first gives the cold figures.
+	Flows int
+	// Repeats is how often each GET is sent again at once in every flow.
+	Repeats int
+	// Timed selects the routes that are timed and priced (nil: all); the
+	// others still run, since later requests need what they create.
+	Timed func(routes.Route) bool
+}
+
+// roundTrips drives every route of routes.All through the local gateway on a
+// fresh table and pool, flow after flow, and records each answer's DynamoDB
+// round trips, consumed capacity and time. A later flow's answer is a warm
+// sample of its route when its status is the first flow's.
+func roundTrips(ctx context.Context, o tripOptions) ([]tripRow, error) {
 	env, stop, err := testenv.Start(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer stop()
-	f := &flow{env: env, email: testenv.Email("bench"), password: residentPassword,
-		staff: map[string]string{}, ids: map[string]string{}}
+	if o.Timed == nil {
+		o.Timed = func(routes.Route) bool { return true }
+	}
 	byKey := map[string]routes.Route{}
 	for _, r := range routes.All {
 		byKey[r.Key()] = r
@@ -263,6 +401,47 @@ func roundTrips(ctx context.Context) ([]tripRow, error) {
 	for _, s := range examples {
 		hasExample[s.Key] = true
 	}
+	staff := map[string]string{}
+	var rows map[string]tripRow
+	for i := range max(1, o.Flows) {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		f := &flow{env: env, email: testenv.Email("bench"), password: residentPassword,
+			staff: staff, ids: map[string]string{}, repeats: o.Repeats, timed: o.Timed}
+		got := flowOnce(f, byKey, hasExample)
+		if i == 0 {
+			rows = got
+			continue
+		}
+		for k, g := range got {
+			row := rows[k]
+			if !row.Measured || !g.Measured || g.Status != row.Status || !o.Timed(row.Route) {
+				continue
+			}
+			row.Warm = append(row.Warm, g.Cold)
+			row.Warm = append(row.Warm, g.Warm...)
+			rows[k] = row
+		}
+	}
+	out := make([]tripRow, 0, len(routes.All))
+	for _, r := range routes.All {
+		row := rows[r.Key()]
+		kept := row.Warm[:0]
+		for _, w := range row.Warm {
+			if w.Status == row.Status {
+				kept = append(kept, w)
+			}
+		}
+		row.Warm = kept
+		out = append(out, row)
+	}
+	return out, nil
+}
+
+// flowOnce runs the examples once, as one resident, then the generic GETs and
+// the late examples.
+func flowOnce(f *flow, byKey map[string]routes.Route, hasExample map[string]bool) map[string]tripRow {
 	rows := map[string]tripRow{}
 	run := func(late bool) {
 		for _, s := range examples {
@@ -285,9 +464,5 @@ func roundTrips(ctx context.Context) ([]tripRow, error) {
 		rows[r.Key()] = f.do(r, example{}, true)
 	}
 	run(true)
-	out := make([]tripRow, 0, len(routes.All))
-	for _, r := range routes.All {
-		out = append(out, rows[r.Key()])
-	}
-	return out, nil
+	return rows
 }
