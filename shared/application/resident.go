@@ -324,6 +324,11 @@ func ready(ctx context.Context, d *platform.Deps, s *Subject, a *Application) (*
 	if s.Packages, err = entitlement.CachedPackages(ctx, store.Of(d)); err != nil {
 		return nil, nil, err
 	}
+	if s.BirthDate == "" && s.Index != nil {
+		// The resident index entry, read with the application, carries the
+		// birth date and changes in the same transactions as the profile's.
+		s.BirthDate = s.Index.BirthDate
+	}
 	if pc, ok := f.(packageChooser); ok && s.BirthDate == "" && s.needsBirthDate(pc.packageIDs()) {
 		if s.BirthDate, err = readBirthDate(ctx, store.Of(d), s.HouseholdID, s.ProfileID); err != nil {
 			return nil, nil, err

@@ -48,6 +48,9 @@ func (b *recordBody) Validate(c *httpapi.Checks) {
 	}
 }
 
+// A benefit recorded by card number reads the number's claim with the gate.
+func init() { httpapi.RegisterPrefetch("record-benefit", verification.PrefetchClaim) }
+
 // Record serves POST /partner/benefits (R12.2): a partner records the use of
 // a benefit against a valid card whose holder holds the package, active. The
 // Idempotency-Key is required: a retried request records nothing new and
@@ -62,7 +65,7 @@ func Record(d *platform.Deps) httpapi.Handler {
 			return nil, apierr.New(NoOrganization, "This partner account belongs to no organization.")
 		}
 		now := d.Now().UTC()
-		f, err := verification.Find(ctx, d, &b.Presentation, now)
+		f, err := verification.Find(ctx, d, r, &b.Presentation, now)
 		if err != nil {
 			return nil, err
 		}

@@ -94,7 +94,10 @@ func List(d *platform.Deps) httpapi.Handler {
 		var clauses []dictionary.Clause
 		var answers map[string]*Consent
 		err := all(
-			func() (err error) { clauses, err = dictionary.Clauses(ctx, t); return },
+			// The clauses as this instance read them within a minute (as the
+			// operator's record shows them): a withdrawal or acceptance is
+			// decided against the clause's version by its commit's condition.
+			func() (err error) { clauses, err = dictionary.CachedClauses(ctx, t); return },
 			func() (err error) { answers, err = ofAccount(ctx, t, r.Account.AccountID); return })
 		if err != nil {
 			return nil, err
@@ -131,6 +134,13 @@ type Answer struct {
 
 var errNoClause = apierr.New(apierr.NotFound, "No such consent clause.")
 
+// clauseEntry names the clause a PUT answers, read with the head's account.
+func clauseEntry(r *httpapi.Request) []store.Key {
+	return []store.Key{store.DictionaryKey(dictionary.ConsentClauses, r.Params["clauseId"])}
+}
+
+func init() { httpapi.RegisterPrefetch("put-account-consent", clauseEntry) }
+
 // Put serves PUT /account/consents/{clauseId} (R7.1–R7.3). Only the head
 // holds consents (the route table keeps members out). Withdrawing a
 // mandatory clause blocks the household (accounts and live cards) in the
@@ -139,19 +149,15 @@ var errNoClause = apierr.New(apierr.NotFound, "No such consent clause.")
 func Put(d *platform.Deps) httpapi.Handler {
 	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
 		t := store.Of(d)
-		clauses, err := dictionary.Clauses(ctx, t)
+		// The clause comes with the gate's read (clauseEntry). A missing or
+		// retired clause is 404 whatever the body, as a missing object is.
+		cl := &dictionary.Clause{}
+		err := r.Get(ctx, t, store.DictionaryKey(dictionary.ConsentClauses, r.Params["clauseId"]), cl)
+		if errors.Is(err, store.ErrNotFound) || err == nil && !cl.Active {
+			return nil, errNoClause
+		}
 		if err != nil {
 			return nil, err
-		}
-		var cl *dictionary.Clause
-		for i := range clauses {
-			if clauses[i].ID == r.Params["clauseId"] {
-				cl = &clauses[i]
-			}
-		}
-		// A missing clause is 404 whatever the body, as a missing object is.
-		if cl == nil {
-			return nil, errNoClause
 		}
 		var b putBody
 		if err := httpapi.Decode(r, &b); err != nil {
@@ -194,7 +200,11 @@ func Put(d *platform.Deps) httpapi.Handler {
 			status, reason = account.Blocked, account.ReasonConsentWithdrawn
 			headUpd = statusUpdate(status)
 		case *b.Accepted && acc.Status == account.Blocked && acc.BlockReason == account.ReasonConsentWithdrawn:
-			answers, err := ofAccount(ctx, t, acc.AccountID)
+			var clauses []dictionary.Clause
+			var answers map[string]*Consent
+			err := all(
+				func() (err error) { clauses, err = dictionary.Clauses(ctx, t); return },
+				func() (err error) { answers, err = ofAccount(ctx, t, acc.AccountID); return })
 			if err != nil {
 				return nil, err
 			}

@@ -210,12 +210,12 @@ func (a *Adapter) authorize(ctx context.Context, r *Request) error {
 		return apierr.New(apierr.Forbidden, "Your role may not use this endpoint.")
 	}
 	var acc account.Account
-	err := a.Table.Get(ctx, store.AccountKey(r.Caller.Sub), &acc)
-	if errors.Is(err, store.ErrNotFound) {
-		return apierr.New(apierr.Unauthorized, "The account does not exist.")
-	}
+	found, err := a.readAccount(ctx, r, store.AccountKey(r.Caller.Sub), &acc)
 	if err != nil {
 		return err
+	}
+	if !found {
+		return apierr.New(apierr.Unauthorized, "The account does not exist.")
 	}
 	if err := account.Gate(&acc, r.Caller.AuthTime, a.Route.WhileBlocked); err != nil {
 		return err

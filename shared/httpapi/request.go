@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/kartamieszkanca/platform/shared/account"
 	"github.com/kartamieszkanca/platform/shared/routes"
@@ -46,6 +47,9 @@ type Request struct {
 	Token string
 	// counters are the route's abuse limits for this request.
 	counters []counter
+	// prefetched are the items read with the account (prefetch.go), nil
+	// where read and missing.
+	prefetched map[store.Key]map[string]types.AttributeValue
 }
 
 // Header returns a request header (API Gateway lower-cases their names).

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/kartamieszkanca/platform/shared/dictionary"
+	"github.com/kartamieszkanca/platform/shared/httpapi"
 	"github.com/kartamieszkanca/platform/shared/store"
 )
 
@@ -45,9 +46,9 @@ func typeOf(e dictionary.Entry) (Type, error) {
 
 // readType reads one identifier type; ok is false for an unknown or retired
 // one, or one whose pattern does not compile.
-func readType(ctx context.Context, t *store.Table, id string) (Type, bool, error) {
+func readType(ctx context.Context, t *store.Table, r *httpapi.Request, id string) (Type, bool, error) {
 	var e dictionary.Entry
-	err := t.Get(ctx, store.DictionaryKey(dictionary.IdentifierTypes, id), &e)
+	err := r.Get(ctx, t, store.DictionaryKey(dictionary.IdentifierTypes, id), &e)
 	if errors.Is(err, store.ErrNotFound) {
 		return Type{}, false, nil
 	}

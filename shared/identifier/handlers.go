@@ -2,6 +2,7 @@ package identifier
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/oklog/ulid/v2"
 
 	"github.com/kartamieszkanca/platform/shared/apierr"
+	"github.com/kartamieszkanca/platform/shared/dictionary"
 	"github.com/kartamieszkanca/platform/shared/httpapi"
 	"github.com/kartamieszkanca/platform/shared/platform"
 	"github.com/kartamieszkanca/platform/shared/profile"
@@ -57,6 +59,21 @@ func (b *createBody) Validate(c *httpapi.Checks) {
 	c.Text("value", b.Value, 100)
 }
 
+// typeEntry names the identifier type a request adds, so the adapter reads
+// it with the resident's account: the gate and the type, the holder's Query,
+// the commit (3 round trips).
+func typeEntry(r *httpapi.Request) []store.Key {
+	var b struct {
+		TypeID string `json:"typeId"`
+	}
+	if json.Unmarshal(r.Body, &b) != nil || b.TypeID == "" {
+		return nil
+	}
+	return []store.Key{store.DictionaryKey(dictionary.IdentifierTypes, b.TypeID)}
+}
+
+func init() { httpapi.RegisterPrefetch("create-identifier", typeEntry) }
+
 // Create serves POST /profiles/{profileId}/identifiers (R4.10): an identifier
 // of a configured type, matching its pattern, for a profile with an active
 // card, within the type's limit per profile and, for a unique type, held by
@@ -68,7 +85,7 @@ func Create(d *platform.Deps) httpapi.Handler {
 		if err != nil {
 			return nil, err
 		}
-		typ, ok, err := readType(ctx, store.Of(d), b.TypeID)
+		typ, ok, err := readType(ctx, store.Of(d), r, b.TypeID)
 		if err != nil {
 			return nil, err
 		}

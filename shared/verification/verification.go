@@ -55,8 +55,9 @@ type Found struct {
 }
 
 // Facts are what a check needs: the card a presentation names, read in one
-// Query of its holder's partition (by number: after the number's claim).
-func Facts(ctx context.Context, t *store.Table, keys map[string]*ecdsa.PublicKey, cardNumber, qrToken string, now time.Time) (*Found, error) {
+// Query of its holder's partition (by number: after the number's claim, which
+// get reads: the request's, so that the adapter reads it with the gate).
+func Facts(ctx context.Context, t *store.Table, get func(context.Context, store.Key, any) error, keys map[string]*ecdsa.PublicKey, cardNumber, qrToken string, now time.Time) (*Found, error) {
 	cardID, owner := "", ""
 	expired := false
 	switch {
@@ -78,7 +79,7 @@ func Facts(ctx context.Context, t *store.Table, keys map[string]*ecdsa.PublicKey
 			return &Found{Reason: UnknownCard}, nil
 		}
 		var ref card.NumberClaim
-		err := t.Get(ctx, store.CardNumberKey(cardNumber), &ref)
+		err := get(ctx, store.CardNumberKey(cardNumber), &ref)
 		if errors.Is(err, store.ErrNotFound) {
 			return &Found{Reason: UnknownCard}, nil
 		}
