@@ -94,10 +94,7 @@ func List(d *platform.Deps) httpapi.Handler {
 		var clauses []dictionary.Clause
 		var answers map[string]*Consent
 		err := all(
-			// The clauses as this instance read them within a minute (as the
-			// operator's record shows them): a withdrawal or acceptance is
-			// decided against the clause's version by its commit's condition.
-			func() (err error) { clauses, err = dictionary.CachedClauses(ctx, t); return },
+			func() (err error) { clauses, err = dictionary.Clauses(ctx, t); return },
 			func() (err error) { answers, err = ofAccount(ctx, t, r.Account.AccountID); return })
 		if err != nil {
 			return nil, err

@@ -265,6 +265,28 @@ var examples = []step{
 	}},
 	{"POST /operator/cases/{caseId}/close", example{Want: 200}},
 
+	// The household: a child added; the head withdraws a mandatory consent,
+	// which blocks the household's accounts and live cards, and accepts it
+	// again outside the measured request.
+	{"POST /family", example{
+		Before: func(f *flow) { f.ids["headProfileId"] = f.ids["profileId"] },
+		Body: func(*flow) any {
+			return map[string]string{"firstName": "Ola", "lastName": "Nowak", "birthDate": "2016-03-10", "relationship": "child"}
+		},
+		Want: 201,
+		// The answer's profileId is the child's; later paths are the head's.
+		After: func(f *flow, _ *testenv.Resp) { f.ids["profileId"] = f.ids["headProfileId"] },
+	}},
+	{"PUT /account/consents/{clauseId}", example{
+		Path: "/account/consents/residence",
+		Body: func(*flow) any { return map[string]bool{"accepted": false} },
+		Want: 200,
+		After: func(f *flow, _ *testenv.Resp) {
+			f.env.Call(f.t, "PUT", "/account/consents/residence", f.access, map[string]bool{"accepted": true}).Expect(f.t, 200)
+		},
+		Note: "a mandatory clause withdrawn by the head of a household of 2 with a card: the cascade (see the reasons below)",
+	}},
+
 	{"DELETE /profiles/{profileId}/applications/{applicationId}", example{
 		// A draft the resident drops.
 		Path: "/profiles/{profileId}/applications/{draftApplicationId}",
