@@ -3,7 +3,9 @@ package application
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
@@ -318,10 +320,14 @@ func ready(ctx context.Context, d *platform.Deps, s *Subject, a *Application) (*
 	if err != nil {
 		return nil, nil, err
 	}
-	if s.Clauses, err = dictionary.CachedClauses(ctx, store.Of(d)); err != nil {
-		return nil, nil, err
-	}
-	if s.Packages, err = entitlement.CachedPackages(ctx, store.Of(d)); err != nil {
+	// Two dictionaries, read by a function instance once a minute: at once,
+	// so that a cold instance waits for one round trip more, not two.
+	var wg sync.WaitGroup
+	var perr error
+	wg.Go(func() { s.Packages, perr = entitlement.CachedPackages(ctx, store.Of(d)) })
+	s.Clauses, err = dictionary.CachedClauses(ctx, store.Of(d))
+	wg.Wait()
+	if err = errors.Join(err, perr); err != nil {
 		return nil, nil, err
 	}
 	if s.BirthDate == "" && s.Index != nil {
