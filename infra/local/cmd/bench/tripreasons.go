@@ -18,15 +18,16 @@ Cut in this round (before → after, calls): ` + "`POST /verify`" + ` by number 
 adapter reads with the caller's account — ` + "`httpapi.RegisterPrefetch`" + `; the account is checked first, so a
 refused caller's handler never runs); ` + "`POST /profiles/{profileId}/identifiers`" + ` 4 → 3 (the identifier type, with the
 gate); ` + "`GET /operator/residents?q=`" + ` by card number 3 → 2 (the claim, with the gate); ` + "`PUT /account/consents/{clauseId}`" + `
-withdrawing a mandatory clause 6 → 5 for a household of 2 (the clause, with the gate); submit and decision on a cold
-instance 5 → 4 calls and 3 → 2 round trips in time before the commit (the two dictionaries read at once; an age rule's
-birth date taken from the resident index entry the submit's Query already reads, where it was a read of the profile).
+withdrawing a mandatory clause 6 → 5 for a household of 2 (the clause, with the gate); submit and decision with a
+package's age rule one call fewer (the birth date taken from the resident index entry the submit's Query already
+reads, where it was a read of the profile); on a cold instance their two dictionary reads run at once (5 calls as
+before, 4 round trips in time instead of 5).
 
 What stays above budget, and the test that keeps the number from growing:
 
 | Route | Calls | Why it is not cut | Pinned by |
 |---|--:|---|---|
-| ` + "`POST …/applications/{applicationId}/submit`" + `, ` + "`POST /operator/applications/{applicationId}/decision`" + ` on a cold instance | 4 (warm 3) | A function instance reads the consent clauses and the package dictionary once a minute (at once, so one round trip in time); the rules need them and the commit's conditions guard them. A warm instance is within budget. | ` + "`TestSubmitAndDecisionWithinThreeRoundTrips`, `TestAgeRuleReadsNoProfile`" + ` |
+| ` + "`POST …/applications/{applicationId}/submit`" + `, ` + "`POST /operator/applications/{applicationId}/decision`" + ` on a cold instance | 5, 4 in time (warm 3) | A function instance reads the consent clauses and the package dictionary once a minute (two partitions, read at once); the rules need them and the commit's conditions guard them. A warm instance is within budget. | ` + "`TestSubmitAndDecisionWithinThreeRoundTrips`, `TestAgeRuleReadsNoProfile`" + ` |
 | ` + "`GET /operator/applications/{applicationId}`" + ` | 4 | The operator's view is audited: its entry is a write that no read can join. The resident's profile lives in the household's partition, which only the application names (an application id names its profile, not the household), and the profile's status and relationship change in many transactions, so it is not copied next to the application. | ` + "`TestCardJourney`" + ` |
 | ` + "`GET /operator/residents/{profileId}`" + ` | 5 | The record spans the resident's three partitions: the profile's (cards, applications and the index entry that names the other two), then at once the household's (its profiles) and the account's (state and consents); plus the gate and the audited view's entry. The clauses come from the instance's minute cache. | ` + "`TestDetail`" + ` (shared/resident) |
 | ` + "`GET /profiles/{profileId}/cases`" + ` | 3 | The profile's own cases and the city's broadcasts are two partitions merged under one cursor: a broadcast is one item for every resident, not a copy per profile (a broadcast to 100,000 residents stays one write). The two Queries run at once: 2 round trips in time. | ` + "`TestListMergesBroadcasts`" + ` |
