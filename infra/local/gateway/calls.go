@@ -29,6 +29,11 @@ const CapacityHeader = "X-Local-Dynamodb-Capacity"
 // route's latency against it.
 const DynamoTimeHeader = "X-Local-Dynamodb-Micros"
 
+// FunctionTimeHeader carries, in microseconds, how long the route's function
+// (its adapter and handler) took, the pricing reads taken out: the request's
+// time without the gateway's own work (the JWT check API Gateway does in AWS).
+const FunctionTimeHeader = "X-Local-Function-Micros"
+
 // PricingTimeHeader carries Usage.Pricing in microseconds: the part of the
 // answer's time the gateway spent pricing transactions.
 const PricingTimeHeader = "X-Local-Dynamodb-Pricing-Micros"

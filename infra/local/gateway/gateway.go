@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -113,11 +114,14 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	}
 	ev := event(req, route, params, claims, body)
 	ctx, usage := WithUsage(req.Context())
+	began := time.Now()
 	out, _ := g.adapters[route.Key()].Serve(ctx, ev)
+	took := time.Since(began) - usage.PricingTime()
 	for k, v := range out.Headers {
 		w.Header().Set(k, v)
 	}
 	usage.SetHeaders(w.Header())
+	w.Header().Set(FunctionTimeHeader, strconv.FormatInt(took.Microseconds(), 10))
 	w.WriteHeader(out.StatusCode)
 	if out.IsBase64Encoded {
 		b, _ := base64.StdEncoding.DecodeString(out.Body)

@@ -39,6 +39,9 @@ type Resp struct {
 	// Pricing is the time the gateway spent pricing its transactions (not
 	// the platform's own time).
 	Pricing time.Duration
+	// Function is the time the route's function took (adapter and handler),
+	// pricing excluded.
+	Function time.Duration
 }
 
 // Problem is the problem+json body.
@@ -132,7 +135,7 @@ func (e *Env) CallWith(t testing.TB, client *http.Client, method, path, token st
 		return time.Duration(n) * time.Microsecond
 	}
 	return &Resp{Status: res.StatusCode, Header: res.Header, Body: b, Calls: calls, ReadUnits: read, WriteUnits: write,
-		Dynamo: micros(gateway.DynamoTimeHeader), Pricing: micros(gateway.PricingTimeHeader)}
+		Dynamo: micros(gateway.DynamoTimeHeader), Pricing: micros(gateway.PricingTimeHeader), Function: micros(gateway.FunctionTimeHeader)}
 }
 
 // Expect fails the test unless the answer has the status.

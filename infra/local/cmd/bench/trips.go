@@ -36,6 +36,7 @@ type sample struct {
 	Calls       int
 	Read, Write float64       // request units consumed (gateway.CapacityHeader)
 	Took        time.Duration // through the gateway, pricing excluded
+	Function    time.Duration // the function's part of it (adapter, handler)
 	Dynamo      time.Duration // its DynamoDB calls on the wire, summed
 }
 
@@ -95,24 +96,35 @@ func (r tripRow) Latency() (p50, p99, dynamo time.Duration, ok bool) {
 	return percentile(took, 50), percentile(took, 99), percentile(dyn, 50), true
 }
 
-// Overhead is p50 through the gateway over p50 of its DynamoDB calls: the
-// platform's own share (0 where the route makes no DynamoDB call).
+// FunctionP50 is p50 of the function's own time (adapter and handler, their
+// DynamoDB calls included; not the gateway's JWT check or HTTP exchange).
+func (r tripRow) FunctionP50() time.Duration {
+	fn := make([]time.Duration, 0, len(r.Warm))
+	for _, w := range r.Warm {
+		fn = append(fn, w.Function)
+	}
+	return percentile(fn, 50)
+}
+
+// Overhead is p50 of the function's time over p50 of its DynamoDB calls: the
+// handler's own share (0 where the route makes no DynamoDB call).
 func (r tripRow) Overhead() float64 {
-	p50, _, dyn, ok := r.Latency()
+	_, _, dyn, ok := r.Latency()
 	if !ok || dyn <= 0 {
 		return 0
 	}
-	return float64(p50) / float64(dyn)
+	return float64(r.FunctionP50()) / float64(dyn)
 }
 
-// Cost is the price of a million warm requests.
+// Cost is the price of a million warm requests, Lambda billed for the
+// function's own time.
 func (r tripRow) Cost() (routeCost, bool) {
-	p50, _, _, ok := r.Latency()
 	if !r.Measured {
 		return routeCost{}, false
 	}
-	if !ok {
-		p50 = r.Cold.Took
+	p50 := r.FunctionP50()
+	if len(r.Warm) == 0 {
+		p50 = r.Cold.Function
 	}
 	read, write := r.Units()
 	return costPerMillion(read, write, p50, lambdaMemoryMB), true
@@ -352,7 +364,7 @@ func (f *flow) do(r routes.Route, ex example, generic bool) tripRow {
 
 func sampleOf(res *testenv.Resp, took time.Duration) sample {
 	return sample{Status: res.Status, Calls: res.Calls, Read: res.ReadUnits, Write: res.WriteUnits,
-		Took: took - res.Pricing, Dynamo: res.Dynamo}
+		Took: took - res.Pricing, Function: res.Function, Dynamo: res.Dynamo}
 }
 
 // repeat: a GET that changes nothing but a read mark, of a route being timed.
