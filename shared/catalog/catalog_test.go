@@ -3,6 +3,9 @@ package catalog
 import (
 	"flag"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -22,6 +25,38 @@ func funcName(f any) (importPath, ref string) {
 	dot := strings.LastIndex(full, ".")
 	importPath = full[:dot]
 	return importPath, importPath[strings.LastIndex(importPath, "/")+1:] + full[dot:]
+}
+
+// jobName is funcName for a job: a job's handler is a package variable made
+// by schedule.Job, whose closure is named after the package's init, not the
+// variable; the variable is the one catalog.go's Jobs names in that package.
+func jobName(f any) (importPath, ref string, err error) {
+	full := runtime.FuncForPC(reflect.ValueOf(f).Pointer()).Name()
+	slash := strings.LastIndex(full, "/")
+	importPath = full[:slash+strings.Index(full[slash:], ".")]
+	pkg := importPath[strings.LastIndex(importPath, "/")+1:]
+	file, err := parser.ParseFile(token.NewFileSet(), "catalog.go", nil, 0)
+	if err != nil {
+		return "", "", err
+	}
+	ast.Inspect(file, func(n ast.Node) bool {
+		vs, ok := n.(*ast.ValueSpec)
+		if !ok || len(vs.Names) != 1 || vs.Names[0].Name != "Jobs" || len(vs.Values) != 1 {
+			return true
+		}
+		for _, el := range vs.Values[0].(*ast.CompositeLit).Elts {
+			if sel, ok := el.(*ast.KeyValueExpr).Value.(*ast.SelectorExpr); ok {
+				if id, ok := sel.X.(*ast.Ident); ok && id.Name == pkg {
+					ref = pkg + "." + sel.Sel.Name
+				}
+			}
+		}
+		return false
+	})
+	if ref == "" {
+		return "", "", fmt.Errorf("catalog.go's Jobs names no handler of package %s", pkg)
+	}
+	return importPath, ref, nil
 }
 
 // imports is the sorted import block gofmt keeps.
@@ -45,7 +80,10 @@ func main() { entry.HTTP(%q, %s) }
 `, name, r.Key(), strings.ToLower(r.Summary[:1])+r.Summary[1:], imports(imp), name, ref), nil
 	}
 	if f, ok := Jobs[name]; ok {
-		imp, ref := funcName(f)
+		imp, ref, err := jobName(f)
+		if err != nil {
+			return "", err
+		}
 		return fmt.Sprintf(`// Command %s is a scheduled job.
 package main
 
