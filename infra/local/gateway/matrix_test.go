@@ -61,8 +61,6 @@ const (
 	nOwnerships
 )
 
-var ownershipNames = [nOwnerships]string{"own", "family", "foreign", "nonexistent"}
-
 // want is an expected answer: a refusal's status and problem code (and
 // detail where it matters), or admitted.
 type want struct {
@@ -723,6 +721,28 @@ func TestAuthorizationMatrix(t *testing.T) {
 	// Nothing of the other household changed under everyone's attempts.
 	if cs := e.Cards(t, f.other, f.theirs.profile); len(cs) != 1 || cs[0].Status != "active" {
 		t.Errorf("another household's card after the matrix: %+v", cs)
+	}
+	// R10.3, R10.4: the member sees its own card and only its own profile;
+	// the head reaches its member's profile and a child's.
+	m := f.mine[member]
+	var cards struct{ Items []testenv.IssuedCard }
+	e.Call(t, "GET", "/profiles/me/cards", f.tokens[member], nil).Expect(t, 200).Decode(t, &cards)
+	if len(cards.Items) != 1 || cards.Items[0].CardID != m.card {
+		t.Errorf("member's own cards %+v", cards.Items)
+	}
+	var list struct {
+		Items []struct {
+			ProfileID string `json:"profileId"`
+		}
+	}
+	e.Call(t, "GET", "/profiles", f.tokens[member], nil).Expect(t, 200).Decode(t, &list)
+	if len(list.Items) != 1 || list.Items[0].ProfileID != m.profile {
+		t.Errorf("member's profiles %+v", list.Items)
+	}
+	for _, p := range []string{m.profile, f.kin[member][1].profile} {
+		for _, rest := range []string{"/cards", "/applications", "/cases"} {
+			e.Call(t, "GET", "/profiles/"+p+rest, f.tokens[head], nil).Expect(t, 200)
+		}
 	}
 	t.Logf("%d routes × %d roles: %d cells (%d on routes without ids, %d on household paths, %d on staff routes' objects), %d calls",
 		len(routes.All), nRoles, cells[noObject]+cells[householdObject]+cells[staffObject], cells[noObject], cells[householdObject], cells[staffObject], calls)
