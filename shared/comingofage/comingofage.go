@@ -5,6 +5,7 @@ package comingofage
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -41,8 +42,11 @@ type Summary struct {
 	Failed  int `json:"failed"`
 }
 
-// Job is the coming-of-age job's handler.
-var Job = schedule.Job(JobName, Run)
+// Job is the coming-of-age job's handler: a function, so the generated
+// wiring can name it (a variable's value is a closure without a name).
+func Job(d *platform.Deps) func(context.Context, json.RawMessage) (any, error) { return job(d) }
+
+var job = schedule.Job(JobName, Run)
 
 // birthDates are the birth dates of those who turn 18 on day: the same
 // month-day 18 years before, and on 1 March of a common year also 29

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -56,8 +57,14 @@ type Summary struct {
 	WriteMs int64 `json:"writeMs"`
 }
 
-// ExpiryJob is the entitlements-expiry function's handler.
-var ExpiryJob = schedule.Job(ExpiryJobName, func(ctx context.Context, d *platform.Deps, now time.Time) (Summary, error) {
+// ExpiryJob is the entitlements-expiry function's handler: a function, so
+// the generated wiring can name it (a variable's value is a closure without
+// a name).
+func ExpiryJob(d *platform.Deps) func(context.Context, json.RawMessage) (any, error) {
+	return expiryJob(d)
+}
+
+var expiryJob = schedule.Job(ExpiryJobName, func(ctx context.Context, d *platform.Deps, now time.Time) (Summary, error) {
 	return (&Expiry{Table: store.Of(d), PortalURL: d.Config.PortalURL, Log: d.Log}).Run(ctx, now)
 })
 

@@ -5,6 +5,7 @@ package retention
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -40,8 +41,11 @@ type Summary struct {
 	Failed  int `json:"failed"`
 }
 
-// Job is the retention job's handler.
-var Job = schedule.Job(JobName, Run)
+// Job is the retention job's handler: a function, so the generated wiring
+// can name it (a variable's value is a closure without a name).
+func Job(d *platform.Deps) func(context.Context, json.RawMessage) (any, error) { return job(d) }
+
+var job = schedule.Job(JobName, Run)
 
 var errGone = errors.New("retention: the document changed under the run")
 
