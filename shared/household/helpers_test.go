@@ -81,23 +81,6 @@ func accept(token string) map[string]string {
 	return map[string]string{"token": token, "newPassword": newPassword, "newPasswordRepeat": newPassword}
 }
 
-// member is a family member with its own login.
-type member struct {
-	testenv.Holder
-	email string
-}
-
-// invited adds an adult member to the head's household, accepts its
-// invitation and logs it in.
-func invited(t *testing.T, e *testenv.Env, head testenv.Holder) member {
-	t.Helper()
-	addr := testenv.Email("jan")
-	p := add(t, e, head, adultBody(addr))
-	e.Call(t, "POST", "/auth/invitation/accept", "", accept(invitation(t, e, addr, 1))).Expect(t, 204)
-	tk := e.Login(t, addr, newPassword)
-	return member{testenv.Holder{Email: addr, Token: tk.AccessToken, ProfileID: p.ProfileID}, addr}
-}
-
 // setAttr writes one attribute of an item directly: a way to move a link's
 // or a cooldown's time into the past without a clock.
 func setAttr(t *testing.T, e *testenv.Env, k store.Key, name string, v any) {

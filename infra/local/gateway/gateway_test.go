@@ -6,9 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kartamieszkanca/platform/infra/local/stack"
 	"github.com/kartamieszkanca/platform/infra/local/testenv"
-	"github.com/kartamieszkanca/platform/shared/routes"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
@@ -19,51 +17,6 @@ func resident(t *testing.T, e *testenv.Env) string {
 }
 
 var param = regexp.MustCompile(`\{[^}]+\}`)
-
-// R14.2, R14.3 and the roles: every non-public route answers 401 without a
-// token and 403 to a role its Access does not admit, before its handler runs;
-// an admitted role never gets 401 or 403 for its role. Table-driven over the
-// route table, so a new route is covered the day it is added.
-func TestAuthorizationMatrix(t *testing.T) {
-	e := testenv.Get(t)
-	callers := map[string]struct {
-		token  string
-		groups []string
-	}{
-		"resident": {resident(t, e), nil},
-	}
-	for _, s := range stack.Staff {
-		callers[s.Group] = struct {
-			token  string
-			groups []string
-		}{e.Staff(t, s.Email).AccessToken, []string{s.Group}}
-	}
-	for _, r := range routes.All {
-		path := param.ReplaceAllString(r.Path, "x01")
-		if r.Access == routes.Public {
-			continue
-		}
-		t.Run(r.Key(), func(t *testing.T) {
-			if res := e.Call(t, r.Method, path, "", nil); res.Status != 401 {
-				t.Errorf("no token: %d", res.Status)
-			}
-			for name, c := range callers {
-				res := e.Call(t, r.Method, path, c.token, "{}")
-				admitted := r.Access.Admits(c.groups)
-				switch {
-				case !admitted && res.Status != 403:
-					t.Errorf("%s: %d, want 403", name, res.Status)
-				case !admitted:
-					if p := res.Problem(t); p.Code != "forbidden" {
-						t.Errorf("%s: code %s", name, p.Code)
-					}
-				case res.Status == 401 || res.Status == 403 || res.Status >= 500:
-					t.Errorf("%s is admitted but got %d: %s", name, res.Status, res.Body)
-				}
-			}
-		})
-	}
-}
 
 // The local gateway checks tokens as the JWT authorizer does.
 func TestTokenChecks(t *testing.T) {
