@@ -5,11 +5,13 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"log/slog"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 
 	"github.com/kartamieszkanca/platform/shared/account"
+	"github.com/kartamieszkanca/platform/shared/apierr"
 	"github.com/kartamieszkanca/platform/shared/identity"
 	"github.com/kartamieszkanca/platform/shared/store"
 )
@@ -104,6 +106,17 @@ func (c *Claim) Settle(tx *store.Tx, accountID string, onFail error) {
 func (c *Claim) Release(ctx context.Context, t *store.Table) error {
 	return t.Update(ctx, store.EmailKey(c.Email),
 		expression.Set(expression.Name("claimedAt"), expression.Value(0)), c.held(), nil)
+}
+
+// ReleaseOnAbort is Release for a response whose transaction fails to
+// commit (httpapi.Response.OnAbort): the claim is free at once for the
+// retry, instead of after ClaimStale.
+func (c *Claim) ReleaseOnAbort(t *store.Table, log *slog.Logger) func(context.Context) {
+	return func(ctx context.Context) {
+		if err := c.Release(ctx, t); err != nil {
+			log.WarnContext(ctx, "claim not released", apierr.LogAttr(err))
+		}
+	}
 }
 
 // Drop removes the claim of an e-mail whose identity is not the platform's to

@@ -153,6 +153,9 @@ func (a *Adapter) run(ctx context.Context, r *Request, rec *Idempotency) (*Respo
 		countIn(resp.Tx, r.counters, a.Table.Now())
 	}
 	if err := a.commitCounted(ctx, resp.Tx); err != nil {
+		if resp.Aborted != nil {
+			resp.Aborted(ctx)
+		}
 		if rec != nil {
 			// A racing retry may have committed first: its answer is ours.
 			if old, rerr := a.replay(ctx, rec); old != nil || rerr != nil {

@@ -133,7 +133,7 @@ func Register(d *platform.Deps) httpapi.Handler {
 			}
 			return nil, err
 		}
-		return created(d, claim, sub, b, clauses).Then(pace.after(start)), nil
+		return created(d, claim, sub, b, clauses).Then(pace.after(start)).OnAbort(claim.ReleaseOnAbort(t, d.Log)), nil
 	})
 }
 
