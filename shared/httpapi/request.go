@@ -44,8 +44,12 @@ type Request struct {
 	Account *account.Account
 	// Token is the bearer token as sent, for the few handlers that hand it on.
 	Token string
-	// counters are the route's abuse limits for this request.
+	// counters are the route's abuse limits for this request; early says
+	// whether those taken with the handler's deciding write (routes.Limit
+	// Before) are counted already.
 	counters []counter
+	early    bool
+	adapter  *Adapter
 }
 
 // Header returns a request header (API Gateway lower-cases their names).
