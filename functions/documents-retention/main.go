@@ -3,7 +3,7 @@ package main
 
 import (
 	"github.com/kartamieszkanca/platform/shared/entry"
-	"github.com/kartamieszkanca/platform/shared/retention"
+	"github.com/kartamieszkanca/platform/shared/retention.init.Job[...]"
 )
 
-func main() { entry.Scheduled("documents-retention", retention.Job) }
+func main() { entry.Scheduled("documents-retention", retention.init.Job[...].func1) }
