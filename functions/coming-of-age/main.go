@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/kartamieszkanca/platform/shared/comingofage.init.Job[...]"
+	"github.com/kartamieszkanca/platform/shared/comingofage"
 	"github.com/kartamieszkanca/platform/shared/entry"
 )
 
-func main() { entry.Scheduled("coming-of-age", comingofage.init.Job[...].func1) }
+func main() { entry.Scheduled("coming-of-age", comingofage.Job) }

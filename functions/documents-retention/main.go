@@ -3,7 +3,7 @@ package main
 
 import (
 	"github.com/kartamieszkanca/platform/shared/entry"
-	"github.com/kartamieszkanca/platform/shared/retention.init.Job[...]"
+	"github.com/kartamieszkanca/platform/shared/retention"
 )
 
-func main() { entry.Scheduled("documents-retention", retention.init.Job[...].func1) }
+func main() { entry.Scheduled("documents-retention", retention.Job) }

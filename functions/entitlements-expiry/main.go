@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/kartamieszkanca/platform/shared/entitlement.init.Job[...]"
+	"github.com/kartamieszkanca/platform/shared/entitlement"
 	"github.com/kartamieszkanca/platform/shared/entry"
 )
 
-func main() { entry.Scheduled("entitlements-expiry", entitlement.init.Job[...].func2) }
+func main() { entry.Scheduled("entitlements-expiry", entitlement.ExpiryJob) }
