@@ -5,11 +5,13 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"log/slog"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 
 	"github.com/kartamieszkanca/platform/shared/account"
+	"github.com/kartamieszkanca/platform/shared/apierr"
 	"github.com/kartamieszkanca/platform/shared/identity"
 	"github.com/kartamieszkanca/platform/shared/store"
 )
@@ -69,6 +71,62 @@ func ClaimEmail(ctx context.Context, t *store.Table, email string) (*Claim, erro
 	return c, nil
 }
 
+// ClaimEmailWith takes an e-mail for a new account as ClaimEmail does, in a
+// transaction that commit writes together with what the caller adds to it
+// (httpapi.Request.CommitCounted: the request's abuse counters), so the
+// claim and the counts cost one round trip. A transaction returns no item,
+// so the write is conditioned on the e-mail having no claim; the item that
+// failed it comes back with the refusal, and a stopped registration's
+// (stale) claim is then taken over in a second write conditioned on the
+// attempt that was seen, keeping its registration id.
+func ClaimEmailWith(ctx context.Context, t *store.Table, email string, commit func(context.Context, *store.Tx) error) (*Claim, error) {
+	now := t.Now()
+	c := &Claim{Email: store.NormalizeEmail(email), Attempt: newID(), Registration: newID()}
+	// A fresh builder each time: Set adds to the builder it is called on.
+	hold := func() expression.UpdateBuilder {
+		return expression.Set(expression.Name("state"), expression.Value(account.ClaimRegistering)).
+			Set(expression.Name("attemptId"), expression.Value(c.Attempt)).
+			Set(expression.Name("claimedAt"), expression.Value(now.Unix()))
+	}
+	tx := &store.Tx{}
+	tx.UpdateOrOld(store.EmailKey(c.Email), hold().Set(expression.Name("registrationId"), expression.Value(c.Registration)),
+		expression.AttributeNotExists(expression.Name("PK")))
+	err := commit(ctx, tx)
+	var failed *store.ConditionFailed
+	if !errors.As(err, &failed) {
+		return c, err
+	}
+	var got account.EmailClaim
+	if err := failed.Decode(&got); err != nil {
+		return nil, err
+	}
+	c.Held = &got
+	if !got.Registering() || got.ClaimedAt >= now.Add(-ClaimStale).Unix() || got.RegistrationID == "" {
+		return c, ErrClaimHeld
+	}
+	seen := expression.Name("state").Equal(expression.Value(account.ClaimRegistering)).
+		And(expression.Name("registrationId").Equal(expression.Value(got.RegistrationID))).
+		And(expression.Name("claimedAt").Equal(expression.Value(got.ClaimedAt)))
+	if got.AttemptID != "" {
+		seen = seen.And(expression.Name("attemptId").Equal(expression.Value(got.AttemptID)))
+	}
+	tx = &store.Tx{}
+	tx.UpdateOrOld(store.EmailKey(c.Email), hold(), seen)
+	err = commit(ctx, tx)
+	if errors.As(err, &failed) {
+		// Another registration took it over first.
+		if err := failed.Decode(&got); err != nil {
+			return nil, err
+		}
+		return c, ErrClaimHeld
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.Registration, c.Held = got.RegistrationID, nil
+	return c, nil
+}
+
 // Identity creates the claim's identity in Cognito and returns its sub. An
 // identity that exists already is used only when it carries this claim's
 // registration (an earlier attempt made it and stopped); any other is
@@ -104,6 +162,17 @@ func (c *Claim) Settle(tx *store.Tx, accountID string, onFail error) {
 func (c *Claim) Release(ctx context.Context, t *store.Table) error {
 	return t.Update(ctx, store.EmailKey(c.Email),
 		expression.Set(expression.Name("claimedAt"), expression.Value(0)), c.held(), nil)
+}
+
+// ReleaseOnAbort is Release for a response whose transaction fails to
+// commit (httpapi.Response.OnAbort): the claim is free at once for the
+// retry, instead of after ClaimStale.
+func (c *Claim) ReleaseOnAbort(t *store.Table, log *slog.Logger) func(context.Context) {
+	return func(ctx context.Context) {
+		if err := c.Release(ctx, t); err != nil {
+			log.WarnContext(ctx, "claim not released", apierr.LogAttr(err))
+		}
+	}
 }
 
 // Drop removes the claim of an e-mail whose identity is not the platform's to

@@ -137,3 +137,22 @@ func TestRegisterIdempotency(t *testing.T) {
 	tok := e.WaitMail(t, email, 1).LinkToken(t, "/activate")
 	e.Call(t, "POST", "/auth/activate", "", map[string]string{"token": tok}).Expect(t, 204)
 }
+
+// R1.4, R2, issue 13: registration makes at most 3 DynamoDB round trips — the
+// clauses, the claim with the abuse counters, the account — for a new
+// e-mail and for one with an account alike (the taken e-mail does the same
+// table work), and the per-e-mail limit still holds for both.
+func TestRegisterRoundTrips(t *testing.T) {
+	e := testenv.Get(t)
+	fresh := testenv.Email("trips")
+	res := e.Call(t, "POST", "/auth/register", "", registration(fresh)).Expect(t, 202)
+	if res.Calls > 3 {
+		t.Fatalf("a new e-mail: %d round trips, budget 3", res.Calls)
+	}
+	taken, _ := resident(t, e)
+	res = e.Call(t, "POST", "/auth/register", "", registration(taken)).Expect(t, 202)
+	if res.Calls > 3 {
+		t.Fatalf("a taken e-mail: %d round trips, budget 3", res.Calls)
+	}
+	t.Logf("round trips: new e-mail and taken e-mail %d (were 4)", res.Calls)
+}

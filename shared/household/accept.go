@@ -28,14 +28,18 @@ func registration(profileID string) string { return "invitation." + profileID }
 
 // Accept serves POST /auth/invitation/accept (R10.2): the member's login is
 // made the way registration makes one, the table deciding first. One
-// transaction claims the member's e-mail — free, a stopped registration's, or
-// an earlier attempt of this member's — on condition that the link is the
-// member's newest and the household is not blocked; only then Cognito gets
-// the identity (carrying this member's registration id) and its password;
-// then one transaction uses the link up, settles the claim, writes the
-// member's account and makes the profile active. A used, superseded, expired
-// or unknown link is 410 token_invalid, and so is an address that has an
-// account by now.
+// transaction claims the member's e-mail — free, or a stopped attempt's
+// (released, or stale) — on condition that the link is the member's newest
+// and the household is not blocked; only then Cognito gets the identity
+// (carrying this member's registration id, so a later attempt finishes it)
+// and its password; then one transaction uses the link up, settles the
+// claim, writes the member's account and makes the profile active. The hold
+// is exclusive: of acceptances racing with one link, one sets the password
+// and the others are refused before Cognito (a shared hold let a loser's
+// password land after the winner's). An attempt that fails gives the hold
+// back at once. A used, superseded, expired or unknown link is 410
+// token_invalid, and so is an address that has an account by now or an
+// acceptance under way.
 func Accept(d *platform.Deps) httpapi.Handler {
 	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *password.NewPasswordBody) (*httpapi.Response, error) {
 		t := store.Of(d)
@@ -59,8 +63,7 @@ func Accept(d *platform.Deps) httpapi.Handler {
 				Set(expression.Name("claimedAt"), expression.Value(now.Unix())).
 				Set(reg, expression.Value(claim.Registration)),
 			store.Cond(expression.AttributeNotExists(expression.Name("PK")).
-				Or(registering.And(expression.Name("claimedAt").LessThan(expression.Value(now.Add(-auth.ClaimStale).Unix())).
-					Or(reg.Equal(expression.Value(claim.Registration)))))),
+				Or(registering.And(expression.Name("claimedAt").LessThan(expression.Value(now.Add(-auth.ClaimStale).Unix()))))),
 			auth.ErrTokenInvalid)
 		decide.Check(store.ProfileKey(tok.HouseholdID, tok.ProfileID),
 			expression.Name("invitationHash").Equal(expression.Value(hash)).
@@ -104,6 +107,6 @@ func Accept(d *platform.Deps) httpapi.Handler {
 		profile.IndexAccount(tx, tok.ProfileID, sub, tok.Email)
 		// The link proved the address: Cognito marks it verified.
 		identity.AfterVerifyEmail(tx, now, tok.Email)
-		return httpapi.NoContent().With(tx), nil
+		return httpapi.NoContent().With(tx).OnAbort(claim.ReleaseOnAbort(t, d.Log)), nil
 	})
 }

@@ -72,14 +72,7 @@ func (a *Adapter) serve(ctx context.Context, r *Request, ev events.APIGatewayV2H
 		return nil, err
 	}
 	r.counters = a.countersOf(r)
-	for _, c := range r.counters {
-		if c.limit.Before {
-			if err := a.countBefore(ctx, r.counters); err != nil {
-				return nil, err
-			}
-			break
-		}
-	}
+	r.adapter = a
 	key := r.Header("idempotency-key")
 	if !a.Route.Idempotent || key == "" {
 		return a.run(ctx, r, nil)
@@ -116,7 +109,7 @@ func (a *Adapter) run(ctx context.Context, r *Request, rec *Idempotency) (*Respo
 	resp, err := a.Handler(ctx, r)
 	if err != nil && len(r.counters) > 0 {
 		if e := apierr.From(err); e != nil && e.Status() >= 400 && e.Status() < 500 {
-			if cerr := a.countRefused(ctx, r.counters); cerr != nil {
+			if cerr := a.countRefused(ctx, r.counters, r.early, true); cerr != nil {
 				return nil, cerr
 			}
 		}
@@ -146,13 +139,17 @@ func (a *Adapter) run(ctx context.Context, r *Request, rec *Idempotency) (*Respo
 		}
 		resp.Tx.Create(rec, errReplay)
 	}
-	if len(r.counters) > 0 && resp.Status < 400 {
+	counting := len(r.counters) > 0 && resp.Status < 400
+	if counting {
 		if resp.Tx == nil {
 			resp.Tx = &store.Tx{}
 		}
-		countIn(resp.Tx, r.counters, a.Table.Now())
+		countIn(resp.Tx, r.counters, r.early, a.Table.Now())
 	}
 	if err := a.commitCounted(ctx, resp.Tx); err != nil {
+		if resp.Aborted != nil {
+			resp.Aborted(ctx)
+		}
 		if rec != nil {
 			// A racing retry may have committed first: its answer is ours.
 			if old, rerr := a.replay(ctx, rec); old != nil || rerr != nil {
@@ -161,6 +158,13 @@ func (a *Adapter) run(ctx context.Context, r *Request, rec *Idempotency) (*Respo
 		}
 		var in *instead
 		if errors.As(err, &in) {
+			if counting {
+				// The answer stands, but its counts went with the
+				// transaction: taken on their own, or a limit answers.
+				if cerr := a.countRefused(ctx, r.counters, r.early, false); cerr != nil {
+					return nil, cerr
+				}
+			}
 			return in.resp, nil
 		}
 		return nil, err

@@ -123,25 +123,39 @@ func limited(retryAfter int64) error {
 	return &apierr.Error{Code: apierr.RateLimited, Message: "Too many attempts; try again later.", RetryAfter: int(max(retryAfter, 1))}
 }
 
-// countBefore takes the counters of limits marked Before, in a write of
-// their own before the handler runs.
-func (a *Adapter) countBefore(ctx context.Context, cs []counter) error {
-	tx := &store.Tx{}
-	now := a.Table.Now()
-	for _, c := range cs {
-		if c.limit.Before {
-			count(tx, c, now)
+// CommitCounted commits a handler's deciding write together with the
+// counters of the route's limits marked Before (routes.Limit), at no round
+// trip of their own: a handler that acts outside the table once this write
+// commits (registration creates the Cognito identity) is refused by a limit
+// that holds before it acts, with 429 and nothing written. Once tx commits
+// (or a limit refuses it) they are counted; when tx fails otherwise, the
+// response's write counts them, or the refusal's.
+func (r *Request) CommitCounted(ctx context.Context, tx *store.Tx) error {
+	if r.adapter == nil {
+		return errors.New("httpapi: CommitCounted outside a request")
+	}
+	if !r.early {
+		now := r.adapter.Table.Now()
+		for _, c := range r.counters {
+			if c.limit.Before {
+				count(tx, c, now)
+			}
 		}
 	}
-	return a.commitCounted(ctx, tx)
+	err := r.adapter.commitCounted(ctx, tx)
+	if e := apierr.From(err); err == nil || (e != nil && e.Code == apierr.RateLimited) {
+		r.early = true
+	}
+	return err
 }
 
 // countIn adds to a successful change's transaction what its limits take:
-// a request counted, or a limit of failures checked.
-func countIn(tx *store.Tx, cs []counter, now time.Time) {
+// a request counted, or a limit of failures checked. Limits marked Before
+// are counted here when the handler's deciding write did not take them.
+func countIn(tx *store.Tx, cs []counter, early bool, now time.Time) {
 	for _, c := range cs {
 		switch {
-		case c.limit.Before:
+		case c.limit.Before && early:
 		case c.limit.Failures:
 			check(tx, c, now)
 		default:
@@ -150,16 +164,18 @@ func countIn(tx *store.Tx, cs []counter, now time.Time) {
 	}
 }
 
-// countRefused counts a refused request (a 4xx answer): on its own, since
-// the refused change writes nothing. A limit that holds answers instead, so
-// the answer is the same whether or not the e-mail has an account.
-func (a *Adapter) countRefused(ctx context.Context, cs []counter) error {
+// countRefused counts a request whose change wrote nothing (a 4xx answer,
+// or an answer given instead of a lost write): on its own. Limits of
+// failures count only a refusal. A limit that holds answers instead, so the
+// answer is the same whether or not the e-mail has an account.
+func (a *Adapter) countRefused(ctx context.Context, cs []counter, early, refused bool) error {
 	tx := &store.Tx{}
 	now := a.Table.Now()
 	for _, c := range cs {
-		if !c.limit.Before {
-			count(tx, c, now)
+		if (c.limit.Before && early) || (c.limit.Failures && !refused) {
+			continue
 		}
+		count(tx, c, now)
 	}
 	return a.commitCounted(ctx, tx)
 }

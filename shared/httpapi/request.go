@@ -45,8 +45,12 @@ type Request struct {
 	Account *account.Account
 	// Token is the bearer token as sent, for the few handlers that hand it on.
 	Token string
-	// counters are the route's abuse limits for this request.
+	// counters are the route's abuse limits for this request; early says
+	// whether those taken with the handler's deciding write (routes.Limit
+	// Before) are counted already.
 	counters []counter
+	early    bool
+	adapter  *Adapter
 	// prefetched are the items read with the account (prefetch.go), nil
 	// where read and missing.
 	prefetched map[store.Key]map[string]types.AttributeValue
@@ -114,6 +118,10 @@ type Response struct {
 	// a committed change is never answered as an error. Work outside the
 	// table that must follow the change is a task in Tx (package task).
 	After func(context.Context)
+	// Aborted runs when the writes fail to commit (a lost condition, the
+	// table throttled): a handler that took a hold before acting outside
+	// the table gives it back, so the retry need not wait for it to go stale.
+	Aborted func(context.Context)
 }
 
 // JSON answers a body with a status.
@@ -130,6 +138,9 @@ func (r *Response) With(tx *store.Tx) *Response { r.Tx = tx; return r }
 
 // Then runs f after the writes are committed.
 func (r *Response) Then(f func(context.Context)) *Response { r.After = f; return r }
+
+// OnAbort runs f when the writes fail to commit.
+func (r *Response) OnAbort(f func(context.Context)) *Response { r.Aborted = f; return r }
 
 // List is every list answer's shape.
 type List[T any] struct {

@@ -146,10 +146,11 @@ type Limit struct {
 	// Failures: only refused requests (4xx answers) count, but every request
 	// is checked, so a right password is refused too while the limit holds.
 	Failures bool
-	// Before: the counter is taken before the handler runs, in a write of its
-	// own, for handlers that act outside the table before their change
-	// commits (registration creates the Cognito identity). Otherwise it rides
-	// in the change's own transaction, at no extra round trip.
+	// Before: the counter is taken with the handler's deciding write
+	// (httpapi.Request.CommitCounted), before the handler acts outside the
+	// table (registration creates the Cognito identity), at no round trip of
+	// its own; otherwise it rides in the change's own transaction. Either
+	// way a request is counted once.
 	Before bool
 }
 

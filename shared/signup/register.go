@@ -105,7 +105,10 @@ func Register(d *platform.Deps) httpapi.Handler {
 			return nil, err
 		}
 		email := store.NormalizeEmail(b.Email)
-		claim, err := auth.ClaimEmail(ctx, t, email)
+		// The claim carries the abuse counters (routes.RegisterLimits): a
+		// limit that holds refuses before Cognito is touched, at no round
+		// trip of its own.
+		claim, err := auth.ClaimEmailWith(ctx, t, email, r.CommitCounted)
 		if errors.Is(err, auth.ErrClaimHeld) {
 			return pace.answer(ctx, start, held(d, claim))
 		}
@@ -133,7 +136,7 @@ func Register(d *platform.Deps) httpapi.Handler {
 			}
 			return nil, err
 		}
-		return created(d, claim, sub, b, clauses).Then(pace.after(start)), nil
+		return created(d, claim, sub, b, clauses).Then(pace.after(start)).OnAbort(claim.ReleaseOnAbort(t, d.Log)), nil
 	})
 }
 

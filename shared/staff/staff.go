@@ -108,27 +108,28 @@ func organizationID(name string) string {
 // reach this route).
 func Invite(d *platform.Deps) httpapi.Handler {
 	return httpapi.Body(func(ctx context.Context, r *httpapi.Request, b *inviteBody) (*httpapi.Response, error) {
-		acc, tx, err := invite(ctx, d, r.Account, b)
+		acc, tx, release, err := invite(ctx, d, r.Account, b)
 		if err != nil {
 			return nil, err
 		}
-		return httpapi.JSON(201, toView(acc)).With(tx), nil
+		return httpapi.JSON(201, toView(acc)).With(tx).OnAbort(release), nil
 	})
 }
 
 // invite makes the identity and returns the account with the transaction
-// that writes it (the claim settled, the link, the mail, the audit entry).
-func invite(ctx context.Context, d *platform.Deps, actor *account.Account, b *inviteBody) (*account.Account, *store.Tx, error) {
+// that writes it (the claim settled, the link, the mail, the audit entry)
+// and what gives the claim back when that transaction fails.
+func invite(ctx context.Context, d *platform.Deps, actor *account.Account, b *inviteBody) (*account.Account, *store.Tx, func(context.Context), error) {
 	t := store.Of(d)
 	claim, err := auth.ClaimEmail(ctx, t, b.Email)
 	if errors.Is(err, auth.ErrClaimHeld) {
 		if claim.Held.AccountID != "" {
-			return nil, nil, apierr.New(EmailTaken, "This e-mail address has an account already.")
+			return nil, nil, nil, apierr.New(EmailTaken, "This e-mail address has an account already.")
 		}
-		return nil, nil, &apierr.Error{Code: apierr.RequestInProgress, Message: "An account for this e-mail is being made; try again shortly.", RetryAfter: 1}
+		return nil, nil, nil, &apierr.Error{Code: apierr.RequestInProgress, Message: "An account for this e-mail is being made; try again shortly.", RetryAfter: 1}
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	pool := identity.Of(d)
 	sub, err := claim.Identity(ctx, pool)
@@ -137,11 +138,11 @@ func invite(ctx context.Context, d *platform.Deps, actor *account.Account, b *in
 	}
 	if errors.Is(err, auth.ErrForeignIdentity) {
 		_ = claim.Drop(ctx, t)
-		return nil, nil, apierr.New(EmailTaken, "This e-mail address has an identity the platform did not make.")
+		return nil, nil, nil, apierr.New(EmailTaken, "This e-mail address has an identity the platform did not make.")
 	}
 	if err != nil {
 		_ = claim.Release(ctx, t)
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	now := d.Now().UTC()
 	token, hash := linktoken.New()
@@ -163,7 +164,7 @@ func invite(ctx context.Context, d *platform.Deps, actor *account.Account, b *in
 		"role": roles[b.Group], "organizationName": b.OrganizationName,
 		"link": d.Config.PortalURL + "/reset-password?token=" + token}, nil)
 	audit.Record(tx, actor, now, "staff.invite", "", sub, map[string]string{"group": b.Group, "email": claim.Email})
-	return acc, tx, nil
+	return acc, tx, claim.ReleaseOnAbort(t, d.Log), nil
 }
 
 // Deployer stands for the person who runs CreateFirstOperator, in the trail.
@@ -180,11 +181,12 @@ func CreateFirstOperator(ctx context.Context, d *platform.Deps, email string) (s
 	if err := c.Err(); err != nil {
 		return "", err
 	}
-	acc, tx, err := invite(ctx, d, Deployer, b)
+	acc, tx, release, err := invite(ctx, d, Deployer, b)
 	if err != nil {
 		return "", err
 	}
 	if err := store.Of(d).Commit(ctx, tx); err != nil {
+		release(ctx)
 		return "", err
 	}
 	return acc.AccountID, nil

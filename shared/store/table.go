@@ -141,6 +141,9 @@ func (t *Table) Commit(ctx context.Context, tx *Tx) error {
 	if errors.As(err, &canceled) {
 		for i, r := range canceled.CancellationReasons {
 			if aws.ToString(r.Code) == "ConditionalCheckFailed" && i < len(tx.onFail) {
+				if tx.onFail[i] == errReturnOld {
+					return &ConditionFailed{Item: r.Item}
+				}
 				return tx.onFail[i]
 			}
 		}

@@ -68,6 +68,37 @@ func (tx *Tx) Update(k Key, upd expression.UpdateBuilder, cond *expression.Condi
 	}}, onFail)
 }
 
+// ConditionFailed is the error of a write added with UpdateOrOld whose
+// condition failed: it carries the item as it stood, so the one round trip
+// tells the caller what it lost against.
+type ConditionFailed struct {
+	Item map[string]types.AttributeValue
+}
+
+func (e *ConditionFailed) Error() string { return "store: condition failed" }
+
+// Decode reads the item that failed the condition into out (left alone when
+// there was no item).
+func (e *ConditionFailed) Decode(out any) error {
+	if len(e.Item) == 0 {
+		return nil
+	}
+	return attributevalue.UnmarshalMap(e.Item, out)
+}
+
+// UpdateOrOld is Update whose failed condition answers *ConditionFailed with
+// the item as it stood.
+func (tx *Tx) UpdateOrOld(k Key, upd expression.UpdateBuilder, cond expression.ConditionBuilder) *Tx {
+	tx.Update(k, upd, &cond, errReturnOld)
+	if n := len(tx.items); n > 0 && tx.onFail[n-1] == errReturnOld {
+		tx.items[n-1].Update.ReturnValuesOnConditionCheckFailure = types.ReturnValuesOnConditionCheckFailureAllOld
+	}
+	return tx
+}
+
+// errReturnOld marks a write whose failure answers a ConditionFailed.
+var errReturnOld = errors.New("store: return the old item")
+
 // Delete removes an item; cond may be nil.
 func (tx *Tx) Delete(k Key, cond *expression.ConditionBuilder, onFail error) *Tx {
 	d := &types.Delete{Key: k.av()}

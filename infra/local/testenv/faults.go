@@ -59,6 +59,14 @@ func (e *Env) FailNext(operation string, n int) {
 	faults.next[operation] += n
 }
 
+// Armed is how many armed failures of an operation (FailNext and
+// FailAttempts) are still to happen: 0 once the platform met them all.
+func (e *Env) Armed(operation string) int {
+	faults.mu.Lock()
+	defer faults.mu.Unlock()
+	return faults.next[operation] + faults.attempts[operation]
+}
+
 func takeFault(operation string) bool {
 	faults.mu.Lock()
 	defer faults.mu.Unlock()
