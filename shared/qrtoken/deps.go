@@ -16,7 +16,9 @@ type signer struct {
 }
 
 // qrSigner is the function's dependency (platform.Dep): built once, on first use.
-var qrSigner = platform.NewDep(func(d *platform.Deps) signer {
+var qrSigner = platform.Dep[signer]{Build: newSigner}
+
+func newSigner(d *platform.Deps) signer {
 	switch {
 	case d.Config.QRSigningKey != "":
 		s, err := ParseLocal(d.Config.QRSigningKey)
@@ -30,7 +32,7 @@ var qrSigner = platform.NewDep(func(d *platform.Deps) signer {
 		return signer{&KMSSigner{API: kms.NewFromConfig(d.AWS, opts...), Key: d.Config.SigningKeyID}, nil}
 	}
 	return signer{nil, errors.New("qrtoken: no signing key configured (SIGNING_KEY_ID)")}
-})
+}
 
 // SignerOf signs QR tokens: with KMS in AWS, with the configured local key on
 // the local stack.

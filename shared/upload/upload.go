@@ -402,20 +402,15 @@ var errMoved = errors.New("upload: already kept")
 // sent, and a browser must never be told to treat a file as a page.
 func PresignGet(ctx context.Context, d *platform.Deps, u *Upload) (string, time.Time, error) {
 	contentType, disposition := servedAs(u)
-	req, err := presigner(d).PresignGetObject(ctx, &s3.GetObjectInput{
-		Bucket:                     aws.String(d.Config.FilesBucket),
-		Key:                        &u.ObjectKey,
-		ResponseContentType:        aws.String(contentType),
-		ResponseContentDisposition: aws.String(disposition),
-	}, s3.WithPresignExpires(GetTTL))
-	if err != nil {
-		return "", time.Time{}, fmt.Errorf("upload: presign get: %w", err)
-	}
-	expires, err := urlExpiration(req.URL)
+	link, err := presignGet(ctx, d, u.ObjectKey, contentType, disposition, GetTTL, d.Now())
 	if err != nil {
 		return "", time.Time{}, err
 	}
-	return req.URL, expires, nil
+	expires, err := urlExpiration(link)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	return link, expires, nil
 }
 
 // extensions name served files by their type.
