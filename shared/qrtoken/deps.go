@@ -5,8 +5,6 @@ import (
 	"crypto/ecdsa"
 	"errors"
 
-	"github.com/aws/aws-sdk-go-v2/service/kms"
-
 	"github.com/kartamieszkanca/platform/shared/platform"
 )
 
@@ -24,12 +22,11 @@ func newSigner(d *platform.Deps) signer {
 		s, err := ParseLocal(d.Config.QRSigningKey)
 		return signer{s, err}
 	case d.Config.SigningKeyID != "":
-		opts := platform.OptionsOf(d, func(o *kms.Options) {
-			if ep := d.Endpoint("KMS"); ep != nil {
-				o.BaseEndpoint = ep
-			}
-		})
-		return signer{&KMSSigner{API: kms.NewFromConfig(d.AWS, opts...), Key: d.Config.SigningKeyID}, nil}
+		k := &KMSSigner{Key: d.Config.SigningKeyID, AWS: d.AWS, Now: d.Now}
+		if ep := d.Endpoint("KMS"); ep != nil {
+			k.Endpoint = *ep
+		}
+		return signer{k, nil}
 	}
 	return signer{nil, errors.New("qrtoken: no signing key configured (SIGNING_KEY_ID)")}
 }

@@ -19,7 +19,7 @@ import (
 // and in AWS (virtual-hosted, temporary credentials), so S3 accepts it as it
 // accepted the client's. (The API tests fetch such links from the local S3,
 // which does not check signatures; this pins the signature itself.)
-func TestPresignGetMatchesTheS3Client(t *testing.T) {
+func TestPresignGetIsTheS3ClientsLink(t *testing.T) {
 	for _, c := range []struct {
 		name, endpoint, token, key string
 	}{
