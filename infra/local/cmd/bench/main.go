@@ -49,7 +49,15 @@ func main() {
 	timingOnly := flag.Bool("timing", false, "measure registration timing only and print it (no report)")
 	only := flag.String("functions", "", "comma-separated functions to build and start (default: all); for a quick look")
 	quick := flag.Bool("quick", false, "sizes and cold starts only (no Go benchmarks, round trips, timing or daily job)")
+	sizesOnly := flag.Bool("sizes", false, "build the functions for arm64, print their sizes and fail if one is over 10 MB (no emulators, no report)")
 	flag.Parse()
+	if *sizesOnly {
+		if err := runSizes(*only); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *timingOnly {
 		if err := runTiming(); err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
@@ -198,6 +206,58 @@ func run(out string, starts int, only string, quick bool) error {
 	progress("wrote %s in %s", out, r.Took.Round(time.Second))
 	if len(failed) > 0 {
 		return fmt.Errorf("could not measure: %v (see %s)", failed, out)
+	}
+	// The size budget is a hard one (make bench fails): building every
+	// function for arm64 takes minutes, too long for make test.
+	if over := overBudget(r.Sizes); len(over) > 0 {
+		return fmt.Errorf("over %d bytes: %s (see %s)", sizeBudget, strings.Join(over, ", "), out)
+	}
+	return nil
+}
+
+// overBudget names the binaries over the size budget, with their sizes.
+func overBudget(rows []sizeRow) []string {
+	var over []string
+	for _, s := range rows {
+		if s.Bytes > sizeBudget {
+			over = append(over, fmt.Sprintf("%s %s MB", s.Name, mb(s.Bytes)))
+		}
+	}
+	return over
+}
+
+// runSizes builds the functions (all, or only) as make build does and checks
+// the size budget, without the emulators: `go run ./infra/local/cmd/bench -sizes`.
+func runSizes(only string) error {
+	root, err := stack.Root()
+	if err != nil {
+		return err
+	}
+	functions, err := functionDirs(root)
+	if err != nil {
+		return err
+	}
+	if only != "" {
+		functions = strings.Split(only, ",")
+	}
+	tmp, err := os.MkdirTemp("", "karta-sizes-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	progress("building %d functions for linux/arm64", len(functions))
+	if err := build(root, tmp, "arm64", functions); err != nil {
+		return err
+	}
+	rows, _, err := sizes(tmp, functions)
+	if err != nil {
+		return err
+	}
+	for _, s := range rows {
+		fmt.Printf("%-32s %s MB\n", s.Name, mb(s.Bytes))
+	}
+	if over := overBudget(rows); len(over) > 0 {
+		return fmt.Errorf("over %d bytes: %s", sizeBudget, strings.Join(over, ", "))
 	}
 	return nil
 }
