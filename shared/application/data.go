@@ -50,7 +50,10 @@ func readSubject(ctx context.Context, t *store.Table, profileID, householdID str
 			case sk.Value == store.ResidentIndexKey(profileID, profile.FormLastFirst).SK:
 				var e profile.IndexEntry
 				err = attributevalue.UnmarshalMap(it, &e)
-				s.Index = &e
+				s.Block = e.BlockReason
+				if e.ProfileID != "" { // not only a block's mark
+					s.Index = &e
+				}
 			case strings.HasPrefix(sk.Value, store.ApplicationSKPrefix):
 				var a Application
 				err = attributevalue.UnmarshalMap(it, &a)
@@ -172,16 +175,7 @@ func changePerson(tx *store.Tx, s *Subject, firstName, lastName, birthDate *stri
 	if firstName == nil && lastName == nil {
 		return
 	}
-	for _, c := range s.cardsWhere(func(c *card.Card) bool { return c.Status != card.Cancelled }) {
-		var names expression.UpdateBuilder
-		if firstName != nil {
-			names = names.Set(expression.Name("holderFirstName"), expression.Value(*firstName))
-		}
-		if lastName != nil {
-			names = names.Set(expression.Name("holderLastName"), expression.Value(*lastName))
-		}
-		tx.Update(c.Key, names, store.Exists(), errCardChanged)
-	}
+	card.RenameIn(tx, s.Cards, firstName, lastName, errCardChanged)
 }
 
 // keepBlocked marks an already blocked card as replaced by a duplicate.

@@ -51,13 +51,18 @@ type Subject struct {
 	// Index is the profile's resident index entry ("last first"), changed with
 	// the names by a data change; nil for a profile never indexed.
 	Index *profile.IndexEntry
+	// Block is the household's block for a withdrawn consent as read ("" for
+	// none): a card issued meanwhile is issued blocked (R7.3).
+	Block string
 	Now   time.Time
 	// Verified are the uploads Complete accepted, for submit to keep.
 	Verified []*upload.Upload
 
 	objects []upload.Object
 	guards  []func(*store.Tx)
-	fileErr error
+	// blockGuarded: the change's transaction checks the block already.
+	blockGuarded bool
+	fileErr      error
 }
 
 // guard adds a condition the change's transaction must carry.
@@ -203,8 +208,14 @@ func issue(s *Subject, app *Application, tx *store.Tx, kind string, ph photo, pi
 	card.Issue(tx, card.New{
 		ProfileID: app.ProfileID, HouseholdID: app.HouseholdID, Kind: kind, PhotoUploadID: ph.id, PhotoKey: ph.key,
 		PhotoType: ph.contentType, PickupPointID: pickup, NotifyEmail: app.NotifyEmail, ApplicationID: app.ApplicationID, Actor: "operator",
-		HolderFirstName: h.first, HolderLastName: h.last,
+		HolderFirstName: h.first, HolderLastName: h.last, BlockedFor: s.Block,
 	}, s.Now)
+	// The card's state follows the household's block as read; a withdrawal or
+	// a re-acceptance committed meanwhile fails the change (read again).
+	if !s.blockGuarded {
+		profile.BlockGuard(tx, app.ProfileID, s.Block, errChanged)
+		s.blockGuarded = true
+	}
 }
 
 // entitlement finds the subject's entitlement of a package, nil if none.

@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/oklog/ulid/v2"
 
 	"github.com/kartamieszkanca/platform/shared/account"
@@ -83,28 +82,7 @@ type View struct {
 	ActorEmail string    `json:"actorEmail"`
 }
 
-// ViewsOf lists the operators' views of a profile's data, oldest first, every
-// page (a profile's entries are its own GSI1 partition; no scan).
-func ViewsOf(ctx context.Context, t *store.Table, profileID string) ([]View, error) {
-	q := store.QueryInput{
-		Index:   store.GSI1,
-		KeyCond: expression.Key("GSI1PK").Equal(expression.Value(store.AuditProfilePK(profileID))),
-		Filter:  store.Cond(expression.Name("kind").Equal(expression.Value(KindView))),
-		Forward: true,
-	}
-	out := []View{}
-	for {
-		var es []Entry
-		next, err := t.Query(ctx, q, &es)
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range es {
-			out = append(out, View{At: e.At, Action: e.Action, ActorID: e.ActorID, ActorEmail: e.ActorEmail})
-		}
-		if next == nil {
-			return out, nil
-		}
-		q.StartKey = next
-	}
+// View is the entry as the resident's export shows it.
+func (e *Entry) View() View {
+	return View{At: e.At, Action: e.Action, ActorID: e.ActorID, ActorEmail: e.ActorEmail}
 }

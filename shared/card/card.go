@@ -89,6 +89,10 @@ type New struct {
 	Actor                   string
 	// The holder's names, as verifiers are shown them.
 	HolderFirstName, HolderLastName string
+	// BlockedFor is the household's block (a withdrawn consent, R7.3): a card
+	// issued while it lasts is issued blocked for it, and lifting the block
+	// lifts it with the household's other cards.
+	BlockedFor string
 }
 
 // Issue adds a new card to tx: the card, its number claim, which the table
@@ -106,6 +110,10 @@ func Issue(tx *store.Tx, n New, now time.Time) *Card {
 		PhotoUploadID: n.PhotoUploadID, PhotoKey: n.PhotoKey, PhotoType: n.PhotoType, PickupPointID: n.PickupPointID, NotifyEmail: n.NotifyEmail,
 		ApplicationID: n.ApplicationID, CreatedAt: now, HolderFirstName: n.HolderFirstName, HolderLastName: n.HolderLastName,
 		History: []history.Event{{Status: status, At: now, Actor: n.Actor}}, Version: 1,
+	}
+	if n.BlockedFor != "" {
+		c.StatusBeforeBlock, c.Status, c.BlockReason = status, Blocked, n.BlockedFor
+		c.History = append(c.History, history.Event{Status: Blocked, At: now, Actor: n.Actor, Comment: n.BlockedFor})
 	}
 	c.CardID = c.SK[len(store.CardSKPrefix):]
 	tx.Create(c, nil)
@@ -155,6 +163,29 @@ func BlockIn(tx *store.Tx, c *Card, reason, actor string, now time.Time) error {
 		}, apierr.New(WrongState, "The card was changed at the same time; read it again."))
 	RevokeIn(tx, c, reason, now)
 	return nil
+}
+
+// RenameIn adds to tx the holder's new names on every card not cancelled
+// (nil leaves a name as it is): verifiers are shown the names the card
+// holds, so they change with the profile's, whoever changes them (an accepted
+// data change, the head's edit of a member).
+func RenameIn(tx *store.Tx, cs []Card, first, last *string, onFail error) {
+	if first == nil && last == nil {
+		return
+	}
+	for _, c := range cs {
+		if c.Status == Cancelled {
+			continue
+		}
+		var names expression.UpdateBuilder
+		if first != nil {
+			names = names.Set(expression.Name("holderFirstName"), expression.Value(*first))
+		}
+		if last != nil {
+			names = names.Set(expression.Name("holderLastName"), expression.Value(*last))
+		}
+		tx.Update(c.Key, names, store.Exists(), onFail)
+	}
 }
 
 // Live reports whether a card is in use (not blocked, not cancelled): what a

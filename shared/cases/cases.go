@@ -40,9 +40,6 @@ const (
 var (
 	ReplyNotAllowed = apierr.Register("reply_not_allowed", http.StatusConflict)
 	CaseClosed      = apierr.Register("case_closed", http.StatusConflict)
-	// HeadOnly: a family member's own login reaches its cards, not the
-	// household's conversations with the city, which the head holds.
-	HeadOnly = apierr.Register("household_head_only", http.StatusForbidden)
 )
 
 var (

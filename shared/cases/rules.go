@@ -16,22 +16,16 @@ import (
 // The rules: pure functions of facts the handlers gathered.
 
 // reach says which profile a resident's path names and whether it is the
-// caller's own. Cases are the household head's: a family member's own login
-// gets 403 household_head_only on its own profile (and 404 on any other, as
-// everywhere); the head reaches its own profile at no cost and a member's
-// once the member is proven to be in the household (own is false).
+// caller's own. Cases are the household head's: the route table keeps family
+// members' own logins out (403 household_head_only on their own profile, 404
+// on any other; httpapi's memberReach). The head reaches its own profile at
+// no cost and a member's once the member is proven to be in the household
+// (own is false).
 func reach(acc *account.Account, pathID string) (profileID string, own bool, err error) {
 	if acc.ProfileID == "" {
 		return "", false, errProfile
 	}
-	isOwn := pathID == profile.Me || pathID == acc.ProfileID
-	if !acc.Head {
-		if isOwn {
-			return "", false, apierr.New(HeadOnly, "Cases are held by the household's head.")
-		}
-		return "", false, errProfile
-	}
-	if isOwn {
+	if pathID == profile.Me || pathID == acc.ProfileID {
 		return acc.ProfileID, true, nil
 	}
 	return pathID, false, nil

@@ -276,3 +276,29 @@ func TestBlockAndUnblock(t *testing.T) {
 	code(t, e.Call(t, "POST", "/auth/invitation/accept", "", map[string]string{"token": u.Query().Get("token"),
 		"newPassword": memberPassword, "newPasswordRepeat": memberPassword}), 403, "account_blocked")
 }
+
+// R7.3: an application filed before a withdrawal and accepted by an operator
+// during the household's block gives a card blocked for the withdrawn
+// consent; accepting the clause again lifts it with the household's others.
+func TestCardIssuedDuringTheBlockIsBlocked(t *testing.T) {
+	e := testenv.Get(t)
+	head, _ := e.CardHolder(t, nil)
+	var child struct {
+		ProfileID string `json:"profileId"`
+	}
+	e.Call(t, "POST", "/family", head.Token, map[string]any{"firstName": "Ola", "lastName": "Nowak", "birthDate": "2016-03-10",
+		"relationship": "child"}).Expect(t, 201).Decode(t, &child)
+	app := e.Apply(t, head, child.ProfileID, "card_issue",
+		e.CardData(t, head, child.ProfileID, map[string]any{"firstName": "Ola", "lastName": "Nowak", "birthDate": "2016-03-10"}))
+
+	put(t, e, head.Token, "terms", map[string]any{"accepted": false}, 200)
+	e.Accept(t, app)
+	cs := cardsOf(t, e, child.ProfileID)
+	if len(cs) != 1 || cs[0].Status != card.Blocked || cs[0].BlockReason != card.ReasonConsentWithdrawn {
+		t.Fatalf("a card issued during the block: %+v", cs)
+	}
+	put(t, e, head.Token, "terms", map[string]any{"accepted": true}, 200)
+	if cs := cardsOf(t, e, child.ProfileID); cs[0].Status != card.Active || cs[0].BlockReason != "" {
+		t.Fatalf("the card after the block is lifted: %+v", cs[0])
+	}
+}

@@ -277,14 +277,16 @@ func all(fs ...func() error) error {
 var errHouseholdChanged = apierr.New(apierr.Conflict, "The household changed at the same time; try again.")
 
 // blockHousehold adds to tx the block of the head's account, every member's
-// account and every live card of the household (R7.3). Cards blocked already
-// (lost, stolen) keep their own reason.
+// account and every live card of the household (R7.3), and marks every
+// profile blocked, so a card issued while the block lasts is issued blocked.
+// Cards blocked already (lost, stolen) keep their own reason.
 func blockHousehold(ctx context.Context, t *store.Table, tx *store.Tx, head *account.Account, now time.Time) error {
 	ps, cards, err := household(ctx, t, head)
 	if err != nil {
 		return err
 	}
 	for _, p := range ps {
+		profile.MarkBlocked(tx, p.ProfileID, card.ReasonConsentWithdrawn)
 		if p.AccountID == "" || p.AccountID == head.AccountID {
 			continue
 		}
@@ -309,6 +311,7 @@ func unblockHousehold(ctx context.Context, t *store.Table, tx *store.Tx, head *a
 		return err
 	}
 	for _, p := range ps {
+		profile.MarkBlocked(tx, p.ProfileID, "")
 		if p.AccountID == "" || p.AccountID == head.AccountID {
 			continue
 		}

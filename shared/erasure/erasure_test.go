@@ -278,3 +278,71 @@ func TestGDPRWithdrawalErasesTheHousehold(t *testing.T) {
 	waitErased(t, e, m.Email)
 	assertGone(t, e, secrets)
 }
+
+// The household's journey end to end, through the API only (R10, R7, R6.2,
+// R15.4): a child and an adult added, the invitation accepted, the member
+// kept to its own profile, the head switching to the child and applying, a
+// consent withdrawn and accepted again, the export, the erasure, and the same
+// e-mail registering anew.
+func TestHouseholdJourney(t *testing.T) {
+	e := testenv.Get(t)
+	f := newFamily(t, e, false)
+	m := addMember(t, e, f)
+	h := testenv.Holder{Email: f.Email, Token: f.Token, ProfileID: f.ProfileID}
+
+	// The member reaches its own profile only (R10.4).
+	problem := func(r *testenv.Resp, status int, code string) {
+		t.Helper()
+		if p := r.Expect(t, status).Problem(t); p.Code != code {
+			t.Fatalf("%d %s, want %s", status, p.Code, code)
+		}
+	}
+	problem(e.Call(t, "GET", "/profiles/"+f.ProfileID, m.Token, nil), 404, "not_found")
+	problem(e.Call(t, "GET", "/profiles/"+f.ChildID+"/cards", m.Token, nil), 404, "not_found")
+	problem(e.Call(t, "POST", "/profiles/me/applications", m.Token, map[string]any{"type": "card_issue"}), 403, "household_head_only")
+	e.Call(t, "GET", "/profiles/me/cards", m.Token, nil).Expect(t, 200)
+
+	// The head switches to the child and applies for its card (R10.3).
+	e.Accept(t, e.Apply(t, h, f.ChildID, "card_issue", e.CardData(t, h, f.ChildID,
+		map[string]any{"firstName": f.ChildFirst, "lastName": f.Last, "birthDate": "2015-06-01"})))
+	if cs := e.Cards(t, h, f.ChildID); len(cs) != 1 || cs[0].Status != "active" {
+		t.Fatalf("the child's cards: %+v", cs)
+	}
+
+	// A mandatory consent withdrawn blocks the household; accepted again, it
+	// lifts the block (R7.3).
+	e.Call(t, "PUT", "/account/consents/terms", f.Token, map[string]any{"accepted": false}).Expect(t, 200)
+	problem(e.Call(t, "GET", "/profiles/me/cards", m.Token, nil), 403, "account_blocked")
+	problem(e.Call(t, "GET", "/profiles/"+f.ChildID+"/cards", f.Token, nil), 403, "account_blocked")
+	e.Call(t, "PUT", "/account/consents/terms", f.Token, map[string]any{"accepted": true}).Expect(t, 200)
+	e.Call(t, "GET", "/profiles/me/cards", m.Token, nil).Expect(t, 200)
+	if cs := e.Cards(t, h, f.ChildID); cs[0].Status != "active" {
+		t.Fatalf("the child's card after the block: %+v", cs[0])
+	}
+
+	// The export holds the three profiles (R15.4).
+	var doc struct {
+		Profiles []string `json:"profiles"`
+	}
+	e.Call(t, "GET", "/account/export", f.Token, nil).Expect(t, 200).Decode(t, &doc)
+	if len(doc.Profiles) != 3 {
+		t.Fatalf("exported profiles %v", doc.Profiles)
+	}
+
+	// The erasure, and the same address registering anew (R6.2).
+	e.Call(t, "DELETE", "/account", f.Token, map[string]string{"password": testenv.ResidentPassword}).Expect(t, 204)
+	waitErased(t, e, f.Email)
+	assertGone(t, e, append(f.secrets(), m.secrets()...))
+	e.Call(t, "POST", "/auth/register", "", testenv.Registration(m.Email)).Expect(t, 202)
+	var activation *testenv.Mail
+	until(t, "the activation mail", func() bool {
+		for _, ml := range e.Mails(t, m.Email) {
+			if strings.Contains(ml.Body.Text, "/activate?token=") {
+				activation = &ml
+			}
+		}
+		return activation != nil
+	})
+	e.Call(t, "POST", "/auth/activate", "", map[string]string{"token": activation.LinkToken(t, "/activate")}).Expect(t, 204)
+	e.Login(t, m.Email, testenv.ResidentPassword)
+}

@@ -186,7 +186,7 @@ func document(h *Holdings, accountID string, profiles []string, now time.Time) (
 				return nil, err
 			}
 			if e.Kind == audit.KindView {
-				doc.OperatorViews = append(doc.OperatorViews, audit.View{At: e.At, Action: e.Action, ActorID: e.ActorID, ActorEmail: e.ActorEmail})
+				doc.OperatorViews = append(doc.OperatorViews, e.View())
 			}
 		}
 		var m map[string]any

@@ -16,6 +16,7 @@ import (
 
 	"github.com/kartamieszkanca/platform/shared/account"
 	"github.com/kartamieszkanca/platform/shared/apierr"
+	"github.com/kartamieszkanca/platform/shared/card"
 	"github.com/kartamieszkanca/platform/shared/citytime"
 	"github.com/kartamieszkanca/platform/shared/httpapi"
 	"github.com/kartamieszkanca/platform/shared/linktoken"
@@ -307,6 +308,11 @@ func Edit(d *platform.Deps) httpapi.Handler {
 			upd = upd.Remove(expression.Name("GSI2PK")).Remove(expression.Name("GSI2SK"))
 		}
 		tx.Change(p.Key, p.Version, upd, nil, errChanged)
+		// The cards show verifiers the holder's names: they follow, by a task
+		// of this change (the edit does not read the cards, R10.1).
+		if b.FirstName != nil || b.LastName != nil {
+			card.RenameLater(tx, now, p.HouseholdID, p.ProfileID)
+		}
 		// The resident index follows the names (R11.2): written whole while the
 		// member has no login (its e-mail is the invited one), renamed after.
 		if p.AccountID == "" {

@@ -215,3 +215,70 @@ func warsaw(t *testing.T) *time.Location {
 	}
 	return loc
 }
+
+// R10.2: a member invited by e-mail is available only after the invitation is
+// accepted: until then switching to the profile answers 409
+// profile_pending_activation (the family routes still manage it).
+func TestPendingMemberIsNotReachable(t *testing.T) {
+	e := testenv.Get(t)
+	head := e.NewHolder(t)
+	addr := testenv.Email("jan")
+	p := add(t, e, head, adultBody(addr))
+	var got profileView
+	e.Call(t, "GET", "/profiles/"+p.ProfileID, head.Token, nil).Expect(t, 200).Decode(t, &got)
+	if got.Status != "pending_activation" {
+		t.Fatalf("pending %+v", got)
+	}
+	for _, c := range []struct{ method, path string }{
+		{"GET", "/profiles/" + p.ProfileID + "/cards"},
+		{"POST", "/profiles/" + p.ProfileID + "/applications"},
+	} {
+		var body any
+		if c.method == "POST" {
+			body = map[string]any{"type": "card_issue"}
+		}
+		code(t, e.Call(t, c.method, c.path, head.Token, body), 409, "profile_pending_activation")
+	}
+	e.Call(t, "PUT", "/family/"+p.ProfileID, head.Token, map[string]any{"firstName": "Janusz"}).Expect(t, 200)
+	e.Call(t, "POST", "/auth/invitation/accept", "", accept(invitation(t, e, addr, 1))).Expect(t, 204)
+	e.Call(t, "GET", "/profiles/"+p.ProfileID+"/cards", head.Token, nil).Expect(t, 200)
+	e.Call(t, "GET", "/profiles/"+p.ProfileID, head.Token, nil).Expect(t, 200).Decode(t, &got)
+	if got.Status != "active" || got.FirstName != "Janusz" {
+		t.Fatalf("after acceptance %+v", got)
+	}
+}
+
+// R10.1: the head's edit of a member's names reaches the member's cards,
+// whose names verifiers are shown.
+func TestEditMemberRenamesItsCards(t *testing.T) {
+	e := testenv.Get(t)
+	head := e.NewHolder(t)
+	kid := add(t, e, head, childBody())
+	e.Accept(t, e.Apply(t, head, kid.ProfileID, "card_issue",
+		e.CardData(t, head, kid.ProfileID, map[string]any{"firstName": "Ola", "lastName": "Nowak", "birthDate": "2016-03-10"})))
+	cs := e.Cards(t, head, kid.ProfileID)
+	if len(cs) != 1 {
+		t.Fatalf("cards %+v", cs)
+	}
+	res := e.Call(t, "PUT", "/family/"+kid.ProfileID, head.Token, map[string]any{"firstName": "Aleksandra", "lastName": "Kowalska"}).Expect(t, 200)
+	if res.Calls > 3 {
+		t.Errorf("an edit of names with the cards: %d round trips, budget 3", res.Calls)
+	}
+	var v struct {
+		Holder struct {
+			FirstName       string `json:"firstName"`
+			LastNameInitial string `json:"lastNameInitial"`
+		} `json:"holder"`
+	}
+	// The cards follow by a task of the edit: polled, bounded against loss.
+	partner := e.Staff(t, "partner@example.com").AccessToken
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		e.Call(t, "POST", "/verify", partner, map[string]string{"cardNumber": cs[0].Number}).Expect(t, 200).Decode(t, &v)
+		if v.Holder.FirstName == "Aleksandra" && v.Holder.LastNameInitial == "K" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the verifier still sees %+v", v.Holder)
+		}
+	}
+}

@@ -95,7 +95,11 @@ func (s *Sender) Send(ctx context.Context, k store.Key) error {
 	}
 	msg, err := Render(m.Template, m.Lang, m.Data)
 	if err != nil {
-		return err
+		// A mail that cannot be rendered never will be: it is closed as
+		// failed (kept for a fix and a redrive) rather than retried, so it
+		// does not hold up the mail behind it on the stream.
+		s.Log.ErrorContext(ctx, "mail not rendered", slog.String("outbox", k.PK), slog.String("template", m.Template), apierr.LogAttr(err))
+		return s.Table.Finish(ctx, k, "sentAt", map[string]any{"failed": "render"})
 	}
 	in := &sesv2.SendEmailInput{
 		FromEmailAddress: &s.From,

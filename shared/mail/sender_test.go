@@ -162,3 +162,35 @@ func TestSenderAddressesAccounts(t *testing.T) {
 		t.Fatalf("mail %+v", m)
 	}
 }
+
+// A mail whose data its template cannot render is closed as failed, once,
+// and the mail behind it on the stream goes out: one bad item does not hold
+// up the rest.
+func TestUnrenderableMailDoesNotBlockTheStream(t *testing.T) {
+	e := testenv.Get(t)
+	ctx := context.Background()
+	bad, good := testenv.Email("bad"), testenv.Email("good")
+	tx := &store.Tx{}
+	badID := strings.TrimPrefix(testenv.UnpolledOutbox, store.OutboxPrefix) + bad
+	outbox.Enqueue(tx, time.Now(), badID, outbox.PasswordChanged, bad, map[string]string{}, nil) // no "link"
+	if err := store.Of(e.Deps).Commit(ctx, tx); err != nil {
+		t.Fatal(err)
+	}
+	_, ev := enqueue(t, e, good)
+	k := store.OutboxKey(badID)
+	ev.Records = append([]events.DynamoDBEventRecord{{EventName: "INSERT", Change: events.DynamoDBStreamRecord{SequenceNumber: "0",
+		Keys: map[string]events.DynamoDBAttributeValue{"PK": events.NewStringAttribute(k.PK), "SK": events.NewStringAttribute(k.SK)}}}}, ev.Records...)
+	opt, calls := outage(0)
+	s := &mail.Sender{Table: store.Of(e.Deps), SES: sesv2.NewFromConfig(e.AWS, opt), From: "no-reply@karta.example", Log: e.Deps.Log}
+	if resp, err := s.HandleStream(ctx, ev); err != nil || len(resp.BatchItemFailures) != 0 || calls.Load() != 1 {
+		t.Fatalf("a batch with an unrenderable mail: %+v %v calls=%d", resp, err, calls.Load())
+	}
+	var m struct {
+		SentAt int64  `dynamodbav:"sentAt"`
+		Failed string `dynamodbav:"failed"`
+	}
+	if err := store.Of(e.Deps).Get(ctx, k, &m); err != nil || m.SentAt == 0 || m.Failed != "render" {
+		t.Fatalf("the unrenderable mail's record: %+v %v", m, err)
+	}
+	e.WaitMail(t, good, 1)
+}

@@ -39,6 +39,34 @@ type IndexEntry struct {
 	BirthDate   string `dynamodbav:"birthDate,omitempty"`
 	Email       string `dynamodbav:"email,omitempty"`
 	Head        bool   `dynamodbav:"head"`
+	// BlockReason is the household's block for a withdrawn consent (R7.3),
+	// on each profile's "last first" entry: the profile's facts carry it, so
+	// a card issued while it lasts is issued blocked, and the operators'
+	// search shows it.
+	BlockReason string `dynamodbav:"blockReason,omitempty"`
+}
+
+// MarkBlocked adds to tx the household's block on a profile's entry (reason
+// "" lifts it).
+func MarkBlocked(tx *store.Tx, profileID, reason string) {
+	n := expression.Name("blockReason")
+	upd := expression.Remove(n)
+	if reason != "" {
+		upd = expression.Set(n, expression.Value(reason))
+	}
+	tx.Update(store.ResidentIndexKey(profileID, FormLastFirst), upd, nil, nil)
+}
+
+// BlockGuard adds to tx the condition that a profile's household block is
+// still as read (reason "" for none): a card issued by the change is issued
+// in the state the block asks for.
+func BlockGuard(tx *store.Tx, profileID, reason string, onFail error) {
+	n := expression.Name("blockReason")
+	cond := expression.AttributeNotExists(n)
+	if reason != "" {
+		cond = n.Equal(expression.Value(reason))
+	}
+	tx.Check(store.ResidentIndexKey(profileID, FormLastFirst), cond, onFail)
 }
 
 // NameLetter is the GSI1 partition letter of a folded text: its first letter,

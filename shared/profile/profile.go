@@ -6,6 +6,7 @@ package profile
 import (
 	"context"
 	"errors"
+	"net/http"
 	"sort"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
@@ -48,9 +49,27 @@ func ToView(p *Profile) View {
 
 var errNotFound = apierr.New(apierr.NotFound, "No such profile.")
 
+// PendingActivation: a member invited by e-mail is reachable only once the
+// invitation is accepted (R10.2); until then the head manages it through the
+// family routes only.
+var PendingActivation = apierr.Register("profile_pending_activation", http.StatusConflict)
+
 // Resolve returns a profile the caller may reach, by id or "me"; anything else
 // is 404, never 403, so ids of other households reveal nothing.
 func Resolve(ctx context.Context, t *store.Table, acc *account.Account, id string) (*Profile, error) {
+	p, err := resolve(ctx, t, acc, id)
+	if err != nil {
+		return nil, err
+	}
+	if p.Status == account.Pending && p.ProfileID != acc.ProfileID {
+		return nil, apierr.New(PendingActivation, "The family member's profile is available once the member accepts the invitation.")
+	}
+	return p, nil
+}
+
+// resolve is Resolve for a pending member too: the profile itself shows the
+// head its state.
+func resolve(ctx context.Context, t *store.Table, acc *account.Account, id string) (*Profile, error) {
 	if acc.ProfileID == "" {
 		return nil, errNotFound
 	}
@@ -121,7 +140,7 @@ func List(d *platform.Deps) httpapi.Handler {
 // Get serves GET /profiles/{profileId}.
 func Get(d *platform.Deps) httpapi.Handler {
 	return func(ctx context.Context, r *httpapi.Request) (*httpapi.Response, error) {
-		p, err := Resolve(ctx, store.Of(d), r.Account, r.Params["profileId"])
+		p, err := resolve(ctx, store.Of(d), r.Account, r.Params["profileId"])
 		if err != nil {
 			return nil, err
 		}

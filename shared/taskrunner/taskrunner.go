@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/kartamieszkanca/platform/shared/card"
 	"github.com/kartamieszkanca/platform/shared/erasure"
 	"github.com/kartamieszkanca/platform/shared/identity"
 	"github.com/kartamieszkanca/platform/shared/platform"
@@ -22,6 +23,7 @@ func Runner(d *platform.Deps) *task.Runner {
 	maps.Copy(handlers, identity.Of(d).Tasks())
 	maps.Copy(handlers, upload.Tasks(d))
 	maps.Copy(handlers, erasure.Tasks(d))
+	maps.Copy(handlers, card.Tasks(d))
 	return &task.Runner{Table: store.Of(d), Handlers: handlers, Log: d.Log}
 }
 

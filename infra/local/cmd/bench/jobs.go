@@ -39,7 +39,10 @@ type jobRow struct {
 	Read      time.Duration
 	Write     time.Duration
 	Seeding   time.Duration
-	Err       string
+	// RawTx is the mean time of a bare two-item transaction on the same
+	// table right after the run: what DynamoDB Local itself takes per mail.
+	RawTx time.Duration
+	Err   string
 }
 
 // jobScaling seeds a fresh table per size with one entitlement per profile,
@@ -88,6 +91,9 @@ func jobScaling(ctx context.Context) ([]jobRow, error) {
 		row.Due, row.ItemsRead, row.Mails = sum.Due, sum.ItemsRead, sum.Mails
 		row.Read, row.Write = time.Duration(sum.ReadMs)*time.Millisecond, time.Duration(sum.WriteMs)*time.Millisecond
 		if err != nil {
+			row.Err = err.Error()
+		}
+		if row.RawTx, err = probeTransactions(ctx, db, name, 100); err != nil && row.Err == "" {
 			row.Err = err.Error()
 		}
 		rows = append(rows, row)
@@ -175,5 +181,31 @@ func seedEntitlements(ctx context.Context, db *dynamodb.Client, table string, pk
 	}
 	return first
 }
+
+// probeTransactions times n transactions of the job's shape written bare: a
+// new item and an update of another, both with index keys, each under a
+// condition, one after another. The job's writing per mail divided by this
+// is the job's own share, comparable across table sizes.
+func probeTransactions(ctx context.Context, db *dynamodb.Client, table string, n int) (time.Duration, error) {
+	s := func(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
+	start := time.Now()
+	for i := range n {
+		id := ulid.Make().String()
+		item := func(kind string) map[string]types.AttributeValue {
+			return map[string]types.AttributeValue{"PK": s("PROBE#" + kind + id), "SK": s("PROBE"), "GSI2PK": s("PROBE#" + kind),
+				"GSI2SK": s(id), "to": s(fmt.Sprintf("p%d@bench.example", i)), "template": s("entitlement_expiry")}
+		}
+		_, err := db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+			{Put: &types.Put{TableName: &table, Item: item("mail"), ConditionExpression: awsString("attribute_not_exists(PK)")}},
+			{Put: &types.Put{TableName: &table, Item: item("entitlement"), ConditionExpression: awsString("attribute_not_exists(PK)")}},
+		}})
+		if err != nil {
+			return 0, err
+		}
+	}
+	return time.Since(start) / time.Duration(n), nil
+}
+
+func awsString(v string) *string { return &v }
 
 func discardLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
