@@ -14,9 +14,9 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/kartamieszkanca/platform/shared/entitlement"
 	"github.com/kartamieszkanca/platform/shared/httpapi"
 	"github.com/kartamieszkanca/platform/shared/routes"
+	"github.com/kartamieszkanca/platform/shared/schedule"
 )
 
 // Every function, route or job, has a sample event (`make invoke` runs any of
@@ -58,7 +58,7 @@ func TestSampleEvents(t *testing.T) {
 				strict(t, raw, &ev)
 				checkHTTP(t, ev)
 			case shape["now"] != nil:
-				var ev entitlement.JobEvent
+				var ev schedule.Event
 				strict(t, raw, &ev)
 				checkJob(t, strings.TrimSuffix(file, ".json"), ev)
 			default:
@@ -137,7 +137,7 @@ func checkHTTP(t *testing.T, ev events.APIGatewayV2HTTPRequest) {
 
 // checkJob: a scheduled job's event is named after the job and gives the
 // instant it runs for, as the schedule's input does.
-func checkJob(t *testing.T, name string, ev entitlement.JobEvent) {
+func checkJob(t *testing.T, name string, ev schedule.Event) {
 	scheduled := false
 	for _, j := range routes.Jobs {
 		scheduled = scheduled || (j.Function == name && j.Schedule != "")

@@ -5,7 +5,6 @@ package comingofage
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -18,6 +17,7 @@ import (
 	"github.com/kartamieszkanca/platform/shared/outbox"
 	"github.com/kartamieszkanca/platform/shared/platform"
 	"github.com/kartamieszkanca/platform/shared/profile"
+	"github.com/kartamieszkanca/platform/shared/schedule"
 	"github.com/kartamieszkanca/platform/shared/store"
 )
 
@@ -41,27 +41,8 @@ type Summary struct {
 	Failed  int `json:"failed"`
 }
 
-// JobEvent is a run's input: the instant it runs for.
-type JobEvent struct {
-	Now *time.Time `json:"now,omitempty"`
-}
-
 // Job is the coming-of-age job's handler.
-func Job(d *platform.Deps) func(context.Context, json.RawMessage) (any, error) {
-	return func(ctx context.Context, raw json.RawMessage) (any, error) {
-		var ev JobEvent
-		if len(raw) > 0 && string(raw) != "null" {
-			if err := json.Unmarshal(raw, &ev); err != nil {
-				return nil, fmt.Errorf("%s: event: %w", JobName, err)
-			}
-		}
-		now := d.Now()
-		if ev.Now != nil {
-			now = *ev.Now
-		}
-		return Run(ctx, d, now)
-	}
-}
+var Job = schedule.Job(JobName, Run)
 
 // birthDates are the birth dates of those who turn 18 on day: the same
 // month-day 18 years before, and on 1 March of a common year also 29

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -18,6 +17,7 @@ import (
 	"github.com/kartamieszkanca/platform/shared/citytime"
 	"github.com/kartamieszkanca/platform/shared/outbox"
 	"github.com/kartamieszkanca/platform/shared/platform"
+	"github.com/kartamieszkanca/platform/shared/schedule"
 	"github.com/kartamieszkanca/platform/shared/store"
 )
 
@@ -56,29 +56,10 @@ type Summary struct {
 	WriteMs int64 `json:"writeMs"`
 }
 
-// JobEvent is a run's input: the instant it runs for (the schedule's time;
-// the local trigger's "now"), the clock's when absent.
-type JobEvent struct {
-	Now *time.Time `json:"now,omitempty"`
-}
-
 // ExpiryJob is the entitlements-expiry function's handler.
-func ExpiryJob(d *platform.Deps) func(context.Context, json.RawMessage) (any, error) {
-	return func(ctx context.Context, raw json.RawMessage) (any, error) {
-		var ev JobEvent
-		if len(raw) > 0 && string(raw) != "null" {
-			if err := json.Unmarshal(raw, &ev); err != nil {
-				return nil, fmt.Errorf("entitlements-expiry: event: %w", err)
-			}
-		}
-		now := d.Now()
-		if ev.Now != nil {
-			now = *ev.Now
-		}
-		j := &Expiry{Table: store.Of(d), PortalURL: d.Config.PortalURL, Log: d.Log}
-		return j.Run(ctx, now)
-	}
-}
+var ExpiryJob = schedule.Job(ExpiryJobName, func(ctx context.Context, d *platform.Deps, now time.Time) (Summary, error) {
+	return (&Expiry{Table: store.Of(d), PortalURL: d.Config.PortalURL, Log: d.Log}).Run(ctx, now)
+})
 
 // dueNotice is a notice to send for an entitlement.
 type dueNotice struct {

@@ -48,47 +48,29 @@ const outboxTTL = 30 * 24 * time.Hour
 // Enqueue adds a mail to a change's transaction. id must be unique per mail; a
 // deterministic id (e.g. per account and day) makes the mail at most one.
 func Enqueue(tx *store.Tx, now time.Time, id, name, to string, data map[string]string, onDuplicate error) {
-	tx.Create(&Item{
-		Key:       store.OutboxKey(id),
-		Index2:    store.Index2{GSI2PK: store.MailToPK(to), GSI2SK: store.OutboxKey(id).PK},
-		ID:        id,
-		Template:  name,
-		To:        to,
-		Lang:      DefaultLang,
-		Data:      data,
-		CreatedAt: now.UTC(),
-		TTL:       now.Add(outboxTTL).Unix(),
-	}, onDuplicate)
+	it := item(now, id, name, data)
+	it.To, it.Index2 = to, store.Index2{GSI2PK: store.MailToPK(to), GSI2SK: it.PK}
+	tx.Create(it, onDuplicate)
 }
 
 // EnqueueToAccount is Enqueue for a mail to an account whose address the
 // change does not know: the sender reads it when it sends the mail.
 func EnqueueToAccount(tx *store.Tx, now time.Time, id, name, accountID string, data map[string]string, onDuplicate error) {
-	tx.Create(&Item{
-		Key:       store.OutboxKey(id),
-		Index2:    store.OwnerIndex(accountID, store.OutboxKey(id)),
-		ID:        id,
-		Template:  name,
-		ToAccount: accountID,
-		Lang:      DefaultLang,
-		Data:      data,
-		CreatedAt: now.UTC(),
-		TTL:       now.Add(outboxTTL).Unix(),
-	}, onDuplicate)
+	it := item(now, id, name, data)
+	it.ToAccount, it.Index2 = accountID, store.OwnerIndex(accountID, it.Key)
+	tx.Create(it, onDuplicate)
 }
 
 // EnqueueForgotten is Enqueue for a mail whose record must keep nothing of
-// its recipient once sent (the confirmation of an erasure).
+// its recipient once sent (the confirmation of an erasure): not indexed by
+// its address, and stripped of it by the sender.
 func EnqueueForgotten(tx *store.Tx, now time.Time, id, name, to string, data map[string]string, onDuplicate error) {
-	tx.Create(&Item{
-		Key:       store.OutboxKey(id),
-		ID:        id,
-		Template:  name,
-		To:        to,
-		Lang:      DefaultLang,
-		Data:      data,
-		CreatedAt: now.UTC(),
-		TTL:       now.Add(outboxTTL).Unix(),
-		Forget:    true,
-	}, onDuplicate)
+	it := item(now, id, name, data)
+	it.To, it.Forget = to, true
+	tx.Create(it, onDuplicate)
+}
+
+func item(now time.Time, id, name string, data map[string]string) *Item {
+	return &Item{Key: store.OutboxKey(id), ID: id, Template: name, Lang: DefaultLang, Data: data,
+		CreatedAt: now.UTC(), TTL: now.Add(outboxTTL).Unix()}
 }

@@ -5,7 +5,6 @@ package retention
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -18,6 +17,7 @@ import (
 	"github.com/kartamieszkanca/platform/shared/config"
 	"github.com/kartamieszkanca/platform/shared/platform"
 	"github.com/kartamieszkanca/platform/shared/routes"
+	"github.com/kartamieszkanca/platform/shared/schedule"
 	"github.com/kartamieszkanca/platform/shared/store"
 	"github.com/kartamieszkanca/platform/shared/upload"
 )
@@ -40,28 +40,8 @@ type Summary struct {
 	Failed  int `json:"failed"`
 }
 
-// JobEvent is a run's input: the instant it runs for (the schedule's time),
-// the clock's when absent.
-type JobEvent struct {
-	Now *time.Time `json:"now,omitempty"`
-}
-
 // Job is the retention job's handler.
-func Job(d *platform.Deps) func(context.Context, json.RawMessage) (any, error) {
-	return func(ctx context.Context, raw json.RawMessage) (any, error) {
-		var ev JobEvent
-		if len(raw) > 0 && string(raw) != "null" {
-			if err := json.Unmarshal(raw, &ev); err != nil {
-				return nil, fmt.Errorf("%s: event: %w", JobName, err)
-			}
-		}
-		now := d.Now()
-		if ev.Now != nil {
-			now = *ev.Now
-		}
-		return Run(ctx, d, now)
-	}
-}
+var Job = schedule.Job(JobName, Run)
 
 var errGone = errors.New("retention: the document changed under the run")
 

@@ -22,6 +22,7 @@ import (
 	"github.com/kartamieszkanca/platform/shared/platform"
 	"github.com/kartamieszkanca/platform/shared/profile"
 	"github.com/kartamieszkanca/platform/shared/routes"
+	"github.com/kartamieszkanca/platform/shared/schedule"
 	"github.com/kartamieszkanca/platform/shared/store"
 )
 
@@ -155,7 +156,7 @@ func reportMail(ctx context.Context) {
 // entitlements-expiry job, a resident's entitlement whose 30-day reminder is
 // due on the event's day (its outbox mail is the run's output).
 func seedDue(ctx context.Context, d *platform.Deps, raw []byte) error {
-	var ev entitlement.JobEvent
+	var ev schedule.Event
 	if err := json.Unmarshal(raw, &ev); err != nil {
 		return fmt.Errorf("the event is not a job's {\"now\": …}: %w", err)
 	}
