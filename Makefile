@@ -12,7 +12,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_CLI_TELEMETRY := 1
 export CDK_DISABLE_VERSION_CHECK := 1
 
-.PHONY: help deps dev test test-go test-infra cover build bench load fuzz invoke events lint functions synth deploy clean
+.PHONY: help sizes deps dev test test-go test-infra cover build bench load fuzz invoke events lint functions synth deploy clean
 
 help:
 	@echo "make dev      run the platform locally (API on :3000, mail inbox on :8005)"
@@ -20,6 +20,7 @@ help:
 	@echo "make cover    coverage of shared/... by the emulator tests, per package"
 	@echo "make build    build every function as an arm64 bootstrap under build/functions/"
 	@echo "make bench    measure binary sizes, init times and round trips into docs/performance.md"
+	@echo "make sizes    build every function for arm64 and fail if one is over 10 MB (no emulators)"
 	@echo "make load     a minute of mixed load (vegeta) against the local stack: 5xx, lost writes, p99"
 	@echo "make fuzz     every fuzz target for FUZZTIME (30s) each, on the emulators"
 	@echo "make invoke   run one function with an event: make invoke FN=health EVENT=events/health.json"
@@ -63,6 +64,9 @@ build:
 bench: deps
 	$(GO) run ./infra/local/cmd/localstack run -- $(GO) run ./infra/local/cmd/bench -out docs/performance.md
 	$(MAKE) load
+
+sizes:
+	$(GO) run ./infra/local/cmd/bench -sizes
 
 # A minute of mixed load at a fixed rate (vegeta): 0 5xx, 0 lost writes, p99;
 # its figures go into docs/performance.md and .json beside make bench's.

@@ -7,7 +7,9 @@ import (
 )
 
 // pool is the function's dependency (platform.Dep): built once, on first use.
-var pool = platform.NewDep(func(d *platform.Deps) *Pool {
+var pool = platform.Dep[*Pool]{Build: newPool}
+
+func newPool(d *platform.Deps) *Pool {
 	opts := platform.OptionsOf(d, func(o *cip.Options) {
 		if ep := d.Endpoint("COGNITO_IDENTITY_PROVIDER"); ep != nil {
 			o.BaseEndpoint = ep
@@ -15,7 +17,7 @@ var pool = platform.NewDep(func(d *platform.Deps) *Pool {
 	})
 	return &Pool{API: cip.NewFromConfig(d.AWS, opts...),
 		PoolID: d.Config.UserPoolID, ClientID: d.Config.UserPoolClientID}
-})
+}
 
 // Of is the function's user pool, built on first use.
 func Of(d *platform.Deps) *Pool {

@@ -155,13 +155,15 @@ func StreamHandler(d *platform.Deps) func(context.Context, events.DynamoDBEvent)
 }
 
 // sesClient is the function's dependency (platform.Dep): built once, on first use.
-var sesClient = platform.NewDep(func(d *platform.Deps) *sesv2.Client {
+var sesClient = platform.Dep[*sesv2.Client]{Build: newSESClient}
+
+func newSESClient(d *platform.Deps) *sesv2.Client {
 	return sesv2.NewFromConfig(d.AWS, platform.OptionsOf(d, func(o *sesv2.Options) {
 		if ep := d.Endpoint("SESV2"); ep != nil {
 			o.BaseEndpoint = ep
 		}
 	})...)
-})
+}
 
 // SESClient is the SES v2 client, built on first use (only the mail sender sends).
 func SESClient(d *platform.Deps) *sesv2.Client {

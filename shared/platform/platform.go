@@ -104,12 +104,18 @@ func New(cfg config.Config, awsCfg aws.Config) *Deps {
 // declares its own (store's table, identity's pool, upload's S3 client…), so
 // a function links only the dependencies its handler reaches, and a
 // dependency is named by its variable, with its type, not by a string.
+//
+// Declare one as a composite literal of a named function,
+//
+//	var table = platform.Dep[*Table]{Build: newTable}
+//
+// never through a constructor call: the literal is static data, kept only if
+// a reachable call uses it, while a call runs in the package's init and so
+// keeps the builder, and the client it makes, in every binary that imports
+// the package (the S3 and KMS clients took eight functions over 10 MB).
 type Dep[T any] struct {
-	build func(*Deps) T
+	Build func(*Deps) T
 }
-
-// NewDep declares a dependency built by build.
-func NewDep[T any](build func(*Deps) T) *Dep[T] { return &Dep[T]{build: build} }
 
 // Of is the dependency's value for d, built on first use.
 func (p *Dep[T]) Of(d *Deps) T {
@@ -121,7 +127,7 @@ func (p *Dep[T]) Of(d *Deps) T {
 	if d.built == nil {
 		d.built = map[any]any{}
 	}
-	v := p.build(d)
+	v := p.Build(d)
 	d.built[p] = v
 	return v
 }

@@ -7,7 +7,9 @@ import (
 )
 
 // table is the function's dependency (platform.Dep): built once, on first use.
-var table = platform.NewDep(func(d *platform.Deps) *Table {
+var table = platform.Dep[*Table]{Build: newTable}
+
+func newTable(d *platform.Deps) *Table {
 	opts := platform.OptionsOf(d, func(o *dynamodb.Options) {
 		if ep := d.Endpoint("DYNAMODB"); ep != nil {
 			o.BaseEndpoint = ep
@@ -16,7 +18,7 @@ var table = platform.NewDep(func(d *platform.Deps) *Table {
 		}
 	})
 	return &Table{DB: dynamodb.NewFromConfig(d.AWS, opts...), Name: d.Config.TableName, Now: d.Now}
-})
+}
 
 // Of is the function's table, built on first use.
 func Of(d *platform.Deps) *Table {

@@ -260,15 +260,13 @@ func CheckRecord(u *Upload, field string, purposes ...string) error {
 
 // CheckObject checks that an upload's stored object is what was declared.
 func CheckObject(ctx context.Context, d *platform.Deps, u *Upload, field string) error {
-	bucket := aws.String(d.Config.FilesBucket)
-	head, err := S3(d).HeadObject(ctx, &s3.HeadObjectInput{Bucket: bucket, Key: &u.ObjectKey})
+	size, err := headSize(ctx, d, u.ObjectKey)
 	if isNotFound(err) {
 		return invalid(field, "not_uploaded", "The file was not uploaded (or the upload expired).")
 	}
 	if err != nil {
 		return s3Error(err)
 	}
-	size := aws.ToInt64(head.ContentLength)
 	switch {
 	case size <= 0:
 		return invalid(field, "empty", "The file is empty.")
@@ -402,20 +400,15 @@ var errMoved = errors.New("upload: already kept")
 // sent, and a browser must never be told to treat a file as a page.
 func PresignGet(ctx context.Context, d *platform.Deps, u *Upload) (string, time.Time, error) {
 	contentType, disposition := servedAs(u)
-	req, err := presigner(d).PresignGetObject(ctx, &s3.GetObjectInput{
-		Bucket:                     aws.String(d.Config.FilesBucket),
-		Key:                        &u.ObjectKey,
-		ResponseContentType:        aws.String(contentType),
-		ResponseContentDisposition: aws.String(disposition),
-	}, s3.WithPresignExpires(GetTTL))
-	if err != nil {
-		return "", time.Time{}, fmt.Errorf("upload: presign get: %w", err)
-	}
-	expires, err := urlExpiration(req.URL)
+	link, err := presignGet(ctx, d, u.ObjectKey, contentType, disposition, GetTTL, d.Now())
 	if err != nil {
 		return "", time.Time{}, err
 	}
-	return req.URL, expires, nil
+	expires, err := urlExpiration(link)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	return link, expires, nil
 }
 
 // extensions name served files by their type.
@@ -466,14 +459,18 @@ func escapeKey(key string) string {
 
 func isNotFound(err error) bool {
 	var re *awshttp.ResponseError
-	return errors.As(err, &re) && re.HTTPStatusCode() == http.StatusNotFound
+	var se *statusError
+	return errors.As(err, &re) && re.HTTPStatusCode() == http.StatusNotFound ||
+		errors.As(err, &se) && se.Status == http.StatusNotFound
 }
 
 // s3Error turns S3's throttling into a 503 a client may retry; everything else
 // stays internal.
 func s3Error(err error) error {
 	var ae smithy.APIError
-	if errors.As(err, &ae) && (ae.ErrorCode() == "SlowDown" || ae.ErrorCode() == "ServiceUnavailable") {
+	var se *statusError
+	if errors.As(err, &ae) && (ae.ErrorCode() == "SlowDown" || ae.ErrorCode() == "ServiceUnavailable") ||
+		errors.As(err, &se) && se.busy() {
 		return &apierr.Error{Code: apierr.RetryLater, Message: "The file store is busy; try again shortly.", RetryAfter: 1}
 	}
 	return fmt.Errorf("upload: s3: %w", err)

@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
+
+	"github.com/kartamieszkanca/platform/shared/upload"
 )
 
 // faults are armed failures of SDK operations, for the faults the emulators
@@ -104,4 +106,19 @@ var faultOptions = []any{
 	func(o *cip.Options) { o.APIOptions = append(o.APIOptions, injectFaults) },
 	func(o *dynamodb.Options) { o.APIOptions = append(o.APIOptions, injectFaults) },
 	func(o *s3.Options) { o.APIOptions = append(o.APIOptions, injectFaults) },
+	// The S3 reads sent without the client (upload's HEAD and ranged GETs).
+	func(o *upload.HTTPOptions) {
+		o.Call = func(op string) error {
+			if takeFault(op) {
+				return upload.Throttled
+			}
+			return nil
+		}
+		o.Attempt = func(op string) error {
+			if takeAttempt(op) {
+				return upload.Throttled
+			}
+			return nil
+		}
+	},
 }

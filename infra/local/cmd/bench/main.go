@@ -59,7 +59,15 @@ func main() {
 	only := flag.String("routes", "", "regular expression: time and price only the routes whose key (\"GET /account\") it matches (all routes still run)")
 	tripsOnly := flag.Bool("trips", false, "round trips, latency and cost only: rewrite their parts of -out and its .json, keep the rest")
 	jobs := flag.String("jobs", "", "comma-separated profile counts for the daily job (default 10000,100000); with -trips, also run it")
+	sizesOnly := flag.Bool("sizes", false, "build the functions for arm64, print their sizes and fail if one is over 10 MB (no emulators, no report)")
 	flag.Parse()
+	if *sizesOnly {
+		if err := runSizes(*fns); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	topts := tripOptions{Flows: *flows, Repeats: *repeats}
 	if *only != "" {
 		re, err := regexp.Compile(*only)
@@ -235,6 +243,58 @@ func run(out string, starts int, only string, quick bool, topts tripOptions) err
 	progress("wrote %s in %s", out, r.Took.Round(time.Second))
 	if len(failed) > 0 {
 		return fmt.Errorf("could not measure: %v (see %s)", failed, out)
+	}
+	// The size budget is a hard one (make bench fails): building every
+	// function for arm64 takes minutes, too long for make test.
+	if over := overBudget(r.Sizes); len(over) > 0 {
+		return fmt.Errorf("over %d bytes: %s (see %s)", sizeBudget, strings.Join(over, ", "), out)
+	}
+	return nil
+}
+
+// overBudget names the binaries over the size budget, with their sizes.
+func overBudget(rows []sizeRow) []string {
+	var over []string
+	for _, s := range rows {
+		if s.Bytes > sizeBudget {
+			over = append(over, fmt.Sprintf("%s %s MB", s.Name, mb(s.Bytes)))
+		}
+	}
+	return over
+}
+
+// runSizes builds the functions (all, or only) as make build does and checks
+// the size budget, without the emulators: `go run ./infra/local/cmd/bench -sizes`.
+func runSizes(only string) error {
+	root, err := stack.Root()
+	if err != nil {
+		return err
+	}
+	functions, err := functionDirs(root)
+	if err != nil {
+		return err
+	}
+	if only != "" {
+		functions = strings.Split(only, ",")
+	}
+	tmp, err := os.MkdirTemp("", "karta-sizes-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	progress("building %d functions for linux/arm64", len(functions))
+	if err := build(root, tmp, "arm64", functions); err != nil {
+		return err
+	}
+	rows, _, err := sizes(tmp, functions)
+	if err != nil {
+		return err
+	}
+	for _, s := range rows {
+		fmt.Printf("%-32s %s MB\n", s.Name, mb(s.Bytes))
+	}
+	if over := overBudget(rows); len(over) > 0 {
+		return fmt.Errorf("over %d bytes: %s", sizeBudget, strings.Join(over, ", "))
 	}
 	return nil
 }
