@@ -136,6 +136,16 @@ func (r *report) markdown() string {
 		p("")
 		p("In the route table but without a folder under functions/ (not built): %s.", strings.Join(r.Missing, ", "))
 	}
+	if len(overBudget(r.Sizes)) > 0 {
+		p("")
+		p("Why a function is over budget (`go list -deps`, `go tool nm -size`): every function that imports `shared/upload` " +
+			"(directly, or through `shared/card` for its photo links, or `shared/consent` → `shared/erasure`) links the S3 package, " +
+			"whose package-level tables and init code stay whatever the function calls (about 0.5–0.8 MB); register and " +
+			"accept-invitation add Cognito's client and the password strength tables (~190 KB). The task runner runs every " +
+			"task kind and needs every client. Next step: the parts of `shared/upload` that use the S3 client (copies, deletes, " +
+			"the presigned POST) in a package of their own, imported only by create-upload and the task runner; the erasure's " +
+			"file step handed its S3 deletion by the task runner instead of importing upload.")
+	}
 	p("")
 
 	r.initSection(p)
