@@ -116,12 +116,9 @@ func run(out string, starts int, only string, quick bool, topts tripOptions) err
 	if err != nil {
 		return err
 	}
-	functions, err := functionDirs(root)
+	functions, err := selected(root, only)
 	if err != nil {
 		return err
-	}
-	if only != "" {
-		functions = strings.Split(only, ",")
 	}
 	tmp, err := os.MkdirTemp("", "karta-bench-")
 	if err != nil {
@@ -263,6 +260,14 @@ func overBudget(rows []sizeRow) []string {
 	return over
 }
 
+// selected are the functions named in only (comma-separated), or all.
+func selected(root, only string) ([]string, error) {
+	if only != "" {
+		return strings.Split(only, ","), nil
+	}
+	return functionDirs(root)
+}
+
 // runSizes builds the functions (all, or only) as make build does and checks
 // the size budget, without the emulators: `go run ./infra/local/cmd/bench -sizes`.
 func runSizes(only string) error {
@@ -270,12 +275,9 @@ func runSizes(only string) error {
 	if err != nil {
 		return err
 	}
-	functions, err := functionDirs(root)
+	functions, err := selected(root, only)
 	if err != nil {
 		return err
-	}
-	if only != "" {
-		functions = strings.Split(only, ",")
 	}
 	tmp, err := os.MkdirTemp("", "karta-sizes-")
 	if err != nil {
